@@ -1,0 +1,106 @@
+"""annual_reports_nightly: landing → ingest → lake → dbt → quality → reports, every night at 02:00.
+
+A page of wiring: every task calls the same function the `warehouse` CLI calls (pipeline.stages). Nothing
+runs at import: settings are read and modules imported inside the tasks.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from airflow.sdk import dag, task
+
+DEFAULT_ARGS = {
+    "owner": "data-platform",
+    "retries": 2,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=10),
+}
+
+
+def _on_failure(context) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.alerts import record_failure
+
+    record_failure(context)
+
+
+@dag(
+    dag_id="annual_reports_nightly",
+    schedule="0 2 * * *",
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    on_failure_callback=_on_failure,
+    tags=["annual-reports"],
+    doc_md=__doc__,
+)
+def annual_reports_nightly() -> None:
+    @task
+    def discover(run_id: str | None = None) -> list[dict]:
+        """Record every landed file in the ledger; return the new documents to parse."""
+        from pipeline.settings import Settings
+        from pipeline.stages import discover_stage, run_lock, safe_run_id
+
+        settings = Settings.from_env()
+        with run_lock(settings, wait_seconds=600):
+            return discover_stage(settings, safe_run_id(run_id))
+
+    @task(max_active_tis_per_dagrun=8)
+    def ingest(document: dict) -> dict:
+        """Parse one document into the lake (mapped: one task instance per new document)."""
+        from pipeline.settings import Settings
+        from pipeline.stages import ingest_stage
+
+        result = ingest_stage(Settings.from_env(), document["source_file"], document["sha256"])
+        return {k: result[k] for k in ("source_file", "status", "reason", "n_reports", "n_metrics")}
+
+    @task(trigger_rule="none_failed")  # runs when nothing new landed (ingest mapped to zero and skipped)
+    def build(parsed: list[dict], run_id: str | None = None) -> dict:
+        """dbt build into a fresh candidate warehouse file."""
+        from pipeline.settings import Settings
+        from pipeline.stages import build_stage, run_lock, safe_run_id
+
+        settings = Settings.from_env()
+        with run_lock(settings, wait_seconds=600):
+            return build_stage(settings, safe_run_id(run_id))
+
+    @task
+    def validate(_built: dict, run_id: str | None = None) -> dict:
+        """GX over the candidate; finding lifecycle; quality marts."""
+        from pipeline.settings import Settings
+        from pipeline.stages import run_lock, safe_run_id, validate_stage
+
+        settings = Settings.from_env()
+        with run_lock(settings, wait_seconds=600):
+            return validate_stage(settings, safe_run_id(run_id))
+
+    @task
+    def promote(_validated: dict, run_id: str | None = None) -> dict:
+        """Atomically replace the published warehouse with the candidate."""
+        from pipeline.settings import Settings
+        from pipeline.stages import promote_stage, run_lock, safe_run_id
+
+        settings = Settings.from_env()
+        with run_lock(settings, wait_seconds=600):
+            return promote_stage(settings, safe_run_id(run_id))
+
+    @task
+    def publish_reports(_promoted: dict, run_id: str | None = None) -> dict:
+        """Owner reports and e-mail (SMTP from the Airflow connection `smtp_default` when it exists)."""
+        from pipeline.alerts import smtp_from_airflow
+        from pipeline.settings import Settings
+        from pipeline.stages import publish_stage, safe_run_id, smtp_from_settings, summarize
+
+        settings = Settings.from_env()
+        smtp = smtp_from_airflow() or smtp_from_settings(settings)
+        out = publish_stage(settings, safe_run_id(run_id), smtp=smtp)
+        return {"delivery": out["delivery"], "summary": summarize(settings)}
+
+    documents = discover()
+    parsed = ingest.expand(document=documents)
+    publish_reports(promote(validate(build(parsed))))
+
+
+annual_reports_nightly()

@@ -1,0 +1,19 @@
+select
+    report_id,
+    document_id,
+    source_file,
+    report_seq,
+    char_start,
+    char_end,
+    title,
+    title_char_start,
+    org_name,
+    report_year,
+    plan_year,
+    year_evidence,
+    title_report_year,
+    title_plan_year,
+    title_has_placeholder_year,
+    owner_name,
+    owner_email
+from {{ ref('int_report_owners') }}

@@ -1,0 +1,23 @@
+select
+    metrics.metric_id,
+    metrics.report_id,
+    metrics.document_id,
+    metrics.source_file,
+    metrics.char_start,
+    metrics.char_end,
+    metrics.number_text,
+    metrics.value,
+    metrics.value_high,
+    metrics.unit,
+    metrics.classifier,
+    metrics.approx,
+    metrics.kind,
+    metrics.subject,
+    metrics.section,
+    metrics.period,
+    metrics.is_plan_target,
+    metrics.sentence,
+    reports.org_name,
+    reports.report_year
+from {{ ref('stg_lake__metrics') }} as metrics
+inner join {{ ref('int_report_owners') }} as reports on reports.report_id = metrics.report_id

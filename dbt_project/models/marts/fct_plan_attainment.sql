@@ -1,0 +1,61 @@
+-- A target from year N's plan against the actual in the same organisation's report on year N. Only targets
+-- whose organisation has a report on the plan year take part: until then there is nothing to compare.
+with targets as (
+    select * from {{ ref('fct_plan_target') }} where org_name is not null and plan_year is not null
+),
+
+actuals as (
+    select
+        metrics.metric_id,
+        metrics.subject,
+        metrics.value,
+        metrics.unit,
+        metrics.kind,
+        metrics.char_start,
+        reports.org_name,
+        reports.report_year as actual_year
+    from {{ ref('fct_metric') }} as metrics
+    inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
+    where not metrics.is_plan_target
+),
+
+next_year_reports as (
+    select distinct org_name, report_year from {{ ref('dim_report') }}
+),
+
+matched as (
+    select
+        targets.metric_id as target_metric_id,
+        actuals.metric_id as actual_metric_id,
+        actuals.value as actual_value,
+        row_number() over (
+            partition by targets.metric_id order by abs(actuals.value - targets.value), actuals.char_start
+        ) as closeness
+    from targets
+    inner join actuals
+        on actuals.org_name = targets.org_name
+        and actuals.actual_year = targets.plan_year
+        and actuals.subject = targets.subject
+        and actuals.unit = targets.unit
+        and actuals.kind = targets.kind
+)
+
+select
+    targets.org_name,
+    targets.subject,
+    targets.plan_year,
+    targets.value as target_value,
+    matched.actual_value,
+    targets.unit,
+    case when targets.value <> 0 then matched.actual_value / targets.value end as attainment_ratio,
+    case
+        when matched.actual_metric_id is null then 'no_actual_reported'
+        when matched.actual_value >= targets.value then 'met'
+        else 'missed'
+    end as status,
+    targets.metric_id as target_metric_id,
+    matched.actual_metric_id
+from targets
+inner join next_year_reports
+    on next_year_reports.org_name = targets.org_name and next_year_reports.report_year = targets.plan_year
+left join matched on matched.target_metric_id = targets.metric_id and matched.closeness = 1

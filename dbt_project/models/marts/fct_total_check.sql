@@ -1,0 +1,15 @@
+select
+    relations.check_id,
+    relations.report_id,
+    relations.source_file,
+    relations.relation,
+    relations.total_metric_id,
+    relations.total_value,
+    relations.parts_sum,
+    relations.part_metric_ids,
+    relations.status,
+    relations.char_start,
+    relations.char_end,
+    relations.sentence
+from {{ ref('stg_lake__relations') }} as relations
+where relations.report_id in (select report_id from {{ ref('dim_report') }})

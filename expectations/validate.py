@@ -1,0 +1,181 @@
+"""quality: validate the built warehouse with Great Expectations and turn failures into findings.
+
+The suites are GX's own JSON files in `expectations/suites/`. Each suite's `meta` says which rows to load
+(`query`, run on the warehouse opened read-only into pandas: GX's SQL path on DuckDB is unreliable) and
+which column identifies a row; each expectation's `meta` names the check it implements and how to word a
+finding. Every unexpected row becomes a finding with the source sentence as evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest.findings import CHECKS
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+
+EXTRACTION_FINDINGS_SQL = """
+select document_id, source_file, report_id, check_name, severity, char_start, char_end, message, evidence,
+       expected, org_name, report_year, owner_name, owner_email
+from intermediate.int_extraction_findings
+"""
+REPORT_OWNERS_SQL = "select report_id, document_id, org_name, report_year, owner_name, owner_email from intermediate.int_report_owners"
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    name: str
+    query: str
+    id_column: str
+    span_columns: tuple[str, str]
+    raw: dict
+
+
+def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
+    """Every suite file, checked against the registry of checks so a typo cannot invent a check."""
+    suites = []
+    for path in sorted(directory.glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        meta = raw.get("meta", {})
+        for exp in raw["expectations"]:
+            name = exp.get("meta", {}).get("check_name")
+            if name not in CHECKS:
+                raise ValueError(f"{path.name}: expectation {exp['type']} names unknown check {name!r}")
+        suites.append(SuiteSpec(raw["name"], meta["query"], meta["id_column"],
+                                tuple(meta.get("span_columns", ["char_start", "char_end"])), raw))
+    return suites
+
+
+def _format(template: str | None, row: dict) -> str | None:
+    if not template:
+        return None
+    try:
+        return template.format(**{k: ("" if v is None else v) for k, v in row.items()})
+    except (KeyError, ValueError, TypeError):
+        return template
+
+
+def _context(docs_dir: Path | None):  # type: ignore[no-untyped-def]
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        ctx.add_data_docs_site(site_name="local", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    return ctx
+
+
+@dataclass
+class ValidationOutcome:
+    results: list[dict]
+    findings: list[dict]
+
+
+def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None) -> ValidationOutcome:
+    """Run every suite against `database` (opened read-only); return GX results and findings."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    ctx = _context(docs_dir)
+    source = ctx.data_sources.add_pandas("warehouse")
+    results: list[dict] = []
+    findings: list[dict] = []
+    now = datetime.now(UTC)
+    with duckdb.connect(str(database), read_only=True) as con:
+        owners = con.execute(REPORT_OWNERS_SQL).df().set_index("report_id")
+        for spec in load_suites():
+            frame = con.execute(spec.query).df()
+            batch = source.add_dataframe_asset(spec.name).add_batch_definition_whole_dataframe("all")
+            suite = ctx.suites.add(gx.ExpectationSuite(**{k: v for k, v in spec.raw.items() if k != "meta"},
+                                                       meta=spec.raw.get("meta", {})))
+            definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
+            actions = [UpdateDataDocsAction(name="data_docs")] if docs_dir is not None else []
+            checkpoint = ctx.checkpoints.add(gx.Checkpoint(
+                name=f"nightly_{spec.name}", validation_definitions=[definition], actions=actions,
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [spec.id_column]},
+            ))
+            run = checkpoint.run(batch_parameters={"dataframe": frame})
+            rows_by_id = frame.set_index(spec.id_column, drop=False)
+            for suite_result in run.run_results.values():
+                for r in suite_result.results:
+                    cfg = r.expectation_config
+                    meta = cfg.meta or {}
+                    results.append({
+                        "run_id": run_id, "suite": spec.name, "expectation": cfg.type,
+                        "check_name": meta.get("check_name"),
+                        "column_name": cfg.kwargs.get("column") or f"{cfg.kwargs.get('column_A')},{cfg.kwargs.get('column_B')}",
+                        "success": bool(r.success), "element_count": int(r.result.get("element_count") or 0),
+                        "unexpected_count": int(r.result.get("unexpected_count") or 0), "validated_at": now,
+                    })
+                    for index in r.result.get("unexpected_index_list") or []:
+                        row = rows_by_id.loc[index[spec.id_column]]
+                        row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
+                        findings.append(_finding(meta, row.to_dict(), spec, owners))
+        if docs_dir is not None:
+            ctx.build_data_docs()
+    return ValidationOutcome(results, findings)
+
+
+def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: pd.DataFrame) -> dict:
+    row = {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in row.items()}
+    owner = owners.loc[row["report_id"]] if row.get("report_id") in owners.index else None
+    check = meta["check_name"]
+    start_col, end_col = spec.span_columns
+    return {
+        "document_id": row.get("document_id") if row.get("document_id") is not None else (owner["document_id"] if owner is not None else None),
+        "source_file": row.get("source_file"), "report_id": row.get("report_id"),
+        "check_name": check, "severity": CHECKS[check].severity,
+        "char_start": None if row.get(start_col) is None else int(row[start_col]),
+        "char_end": None if row.get(end_col) is None else int(row[end_col]),
+        "message": _format(meta.get("message"), row) or CHECKS[check].description,
+        "evidence": row.get("evidence") or row.get("sentence"),
+        "expected": _format(meta.get("expected"), row),
+        "org_name": owner["org_name"] if owner is not None else row.get("org_name"),
+        "report_year": None if owner is None or pd.isna(owner["report_year"]) else int(owner["report_year"]),
+        "owner_name": owner["owner_name"] if owner is not None else None,
+        "owner_email": owner["owner_email"] if owner is not None else None,
+    }
+
+
+def extraction_findings(database: Path) -> list[dict]:
+    """The extraction-time findings of the current documents, as built into the warehouse."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        frame = con.execute(EXTRACTION_FINDINGS_SQL).df()
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict("records")
+
+
+def with_finding_keys(findings: list[dict], run_id: str, run_at: datetime) -> list[dict]:
+    """Add the stable finding key: check, file, the sentence, the message and the occurrence among equals.
+
+    Offsets are left out on purpose: a corrected re-publication shifts them, and the findings it did not
+    touch must keep their identity (and their first_seen_run).
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for f in sorted(findings, key=lambda f: (f["source_file"] or "", f["char_start"] or 0, f["check_name"])):
+        base = "\x1f".join(str(f.get(k) or "") for k in ("check_name", "source_file", "evidence", "message"))
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        key = hashlib.sha1(f"{base}\x1f{n}".encode()).hexdigest()[:20]
+        out.append({**f, "run_id": run_id, "run_at": run_at, "finding_key": key})
+    return out
+
+
+def suite_names() -> list[str]:
+    return [s.name for s in load_suites()]
+

@@ -1,0 +1,95 @@
+"""Parse one document's text into the rows the lake stores: reports, metrics, relations and findings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ingest.extract import Mention, Relation, extract_mentions, extract_relations
+from ingest.findings import (
+    Finding,
+    enumeration_findings,
+    placeholder_findings,
+    repeated_metric_findings,
+    year_findings,
+)
+from ingest.metadata import ReportMeta, infer_years
+from ingest.numbers import to_matching_text
+from ingest.segment import ReportSegment, segment_document
+
+
+@dataclass
+class ParsedDocument:
+    reports: list[tuple[ReportSegment, ReportMeta]]
+    mentions: list[Mention]
+    relations: list[Relation]
+    findings: list[Finding]
+
+
+def parse_text(text: str) -> ParsedDocument:
+    """Everything the contract asks of one document's text."""
+    matching = to_matching_text(text)
+    reports, mentions, relations, findings = [], [], [], []
+    for seg in segment_document(text):
+        meta = infer_years(text, seg)
+        reports.append((seg, meta))
+        report_mentions = extract_mentions(text, matching, seg)
+        offset = len(mentions)
+        for rel in extract_relations(text, report_mentions):
+            relations.append(Relation(rel.report_seq, rel.relation, rel.total_index + offset,
+                                      tuple(i + offset for i in rel.part_indexes), rel.parts_sum, rel.status))
+        mentions.extend(report_mentions)
+        findings.extend(placeholder_findings(text, seg))
+        findings.extend(enumeration_findings(seg))
+        findings.extend(year_findings(seg, meta))
+        findings.extend(repeated_metric_findings(report_mentions))
+    return ParsedDocument(reports, mentions, relations, findings)
+
+
+def report_id(document_id: str, seq: int) -> str:
+    return f"{document_id[:16]}-r{seq}"
+
+
+def metric_id(document_id: str, mention: Mention) -> str:
+    return f"{document_id[:16]}-m{mention.char_start}-{mention.char_end}"
+
+
+def rows_for_lake(document_id: str, source_file: str, parsed: ParsedDocument) -> dict[str, list[dict]]:
+    """The parsed document as plain rows per lake table (ids are stable for the same bytes)."""
+    reports = []
+    for seg, meta in parsed.reports:
+        reports.append({
+            "report_id": report_id(document_id, seg.seq), "document_id": document_id, "source_file": source_file,
+            "report_seq": seg.seq, "char_start": seg.start, "char_end": seg.end, "title": seg.title,
+            "title_char_start": seg.title_start,
+            "org_name": meta.org_name, "report_year": meta.report_year, "plan_year": meta.plan_year,
+            "year_evidence": meta.year_evidence, "title_report_year": meta.title_report_year,
+            "title_plan_year": meta.title_plan_year, "title_has_placeholder_year": meta.title_has_placeholder_year,
+            "n_sentences": len(seg.sentences),
+        })
+    metrics = []
+    for m in parsed.mentions:
+        row = asdict(m)
+        row.pop("sentence_start")
+        metrics.append({"metric_id": metric_id(document_id, m), "report_id": report_id(document_id, m.report_seq),
+                        "document_id": document_id, "source_file": source_file, **row})
+    relations = []
+    for i, rel in enumerate(parsed.relations):
+        total = parsed.mentions[rel.total_index]
+        relations.append({
+            "check_id": f"{document_id[:16]}-t{i}", "report_id": report_id(document_id, rel.report_seq),
+            "document_id": document_id, "source_file": source_file, "relation": rel.relation,
+            "total_metric_id": metric_id(document_id, total), "total_value": total.value,
+            "parts_sum": rel.parts_sum,
+            "part_metric_ids": [metric_id(document_id, parsed.mentions[p]) for p in rel.part_indexes],
+            "status": rel.status, "char_start": total.char_start, "char_end": total.char_end,
+            "sentence": total.sentence,
+        })
+    findings = []
+    for f in parsed.findings:
+        findings.append({
+            "document_id": document_id, "source_file": source_file,
+            "report_id": report_id(document_id, f.report_seq), "check_name": f.check_name,
+            "severity": f.severity, "char_start": f.char_start, "char_end": f.char_end,
+            "message": f.message, "evidence": f.evidence,
+        })
+    return {"reports": reports, "metrics": metrics, "relations": relations, "findings": findings}

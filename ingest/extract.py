@@ -1,0 +1,396 @@
+"""Metric mentions, plan targets and totals-with-parts of one report, per the extraction contract."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ingest.numbers import NUMBER_RE, Quantity, parse_match
+from ingest.segment import ReportSegment, Sentence
+
+# Words in the clause before a number that decide its kind; the nearest one wins.
+KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("cumulative", re.compile(r"累计|总量|总数|共计|合计|总计|总规模|(?<![统设会审估预])计(?=$)")),
+    ("increment", re.compile(r"新增|新建|新引进|新发展|新培育|新设立?|新认定|新注册|增加|增长|增收|增粮|增(?=$)|净增|引进")),
+]
+GROWTH_UP_RE = re.compile(r"(?:同比|比上年|比去年|较上年|年均)?(?:增长|增幅|提高|上升|增速|提升|增加)[了达为]?$")
+GROWTH_DOWN_RE = re.compile(r"(?:同比|比上年|比去年|较上年)?(?:下降|减少|降低|回落|下滑)[了达为]?$")
+SHARE_RE = re.compile(r"占|比重|比例|覆盖率|(?<!完成|增长)率|占比|份额")
+RANK_RE = re.compile(r"(?:全[国省市区县]|排名|位居|位列|居|均为)[^，。；的]{0,4}第$")
+
+# Things that look like numbers but are not metrics.
+DATE_AFTER_RE = re.compile(r"^(?:月|日|号|时|点|分|季度|世纪|年代|届|大|中全会|次全会)")
+# After a counted word: the numeral is part of a name (五年规划, 三年级, 四次全会, 七台河).
+NAME_AFTER_RE = re.compile(r"^(?:规划|计划|行动|纲要|级|全会|会议|代表大会|河|峡|盘水|堰|指山)")
+# `人次492.4万`: a number written after its noun, the noun giving the unit.
+UNIT_BEFORE = {"人次": "person_time", "人数": "person"}
+# 一个、一批: the article "a", not a count.
+ARTICLE_RE = re.compile(r"^一(?:所|个|批|支|些|项|种|次|年|道|起|份|家|条|段|部|位|场|系列|点|线|片|体|流|套|方面|级)")
+LATIN_AROUND_RE = re.compile(r"[A-Za-z+＋/]")
+CN_FIXED_AFTER_RE = re.compile(r"^[”\"」』]")
+PLAN_CUE_RE = re.compile(r"力争|预计|目标是|目标为|拟(?=[新增完成建设培训举办开展实现达到引进])|计划(?=[新增完成建设培训举办开展实现达到引进])")
+
+# Clause boundaries for subjects and cues.
+CLAUSE_BREAK = "，,；;。：:！？!?（）()\n"
+# A copula or cue right before the number: `产值共`, `总量达`, `同比增长` (stripped off the subject).
+VERB_TAIL_RE = re.compile(
+    r"(?:已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
+    r"提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
+    r"净增|增|等)+$"
+)
+LEADING_NOISE_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}|[\dXx]{2,4}年(?:度)?(?:初|底|末)?"
+    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在|使|让|和|与|及|新增|新建|新引进|全市|全区)+"
+)
+# Verbs whose object is the thing counted: `开展免费义诊活动20场次` → 免费义诊活动, `举办20场展会` → 展会.
+ACTION_VERBS_RE = re.compile(
+    r"开展|举办|组织|培训|引进|培育|建成|编印|发放|印发|收到|达成|提供|促成|诊治|召开|举行|设立|认定|评选|推荐|选派|"
+    r"邀请|吸引|带动|帮助|帮扶|扶持|资助|表彰|接待|出版|发表|制作|录制|播放|发布|形成|报送|上报|征集|撰写|参加|走访|慰问|"
+    r"受理|办理|培养|招收|建立|组建|设置|覆盖|惠及|联合|汇聚|聘请|吸纳|孵化|获得|获批|申报|入选|创建|打造|筹集|争取|拨付|"
+    r"下达|抽派|派出|派|荣获|完成|宣讲|赴|深入"
+)
+NOUN_AFTER_RE = re.compile(
+    r"^[“”\"《》A-Za-z\u4e00-\u9fff·]{1,16}?"
+    r"(?=[，,、；;。：:（(和及与等的0-9一二三四五六七八九十两]|$|参展|参加|参与|受益|获得|宣讲|开展|举办|进行|提供|实施|完成|得到|"
+    r"通过|亮相|授予|荣获|成立|组成|出席|到场|观看|听取|报名|上岗|入驻)"
+)
+PERIOD_RE = re.compile(
+    r"(?:\d{1,2}[-—至~]\d{1,2}月|截至[^，。；]{1,10}?(?:底|末|止)|截至目前|全年|上半年|下半年|前三季度|一季度|"
+    r"[\dXx]{2,4}年(?:度)?(?:初|底|末|\d{1,2}月(?:\d{1,2}日)?)?|自?[^，。；]{0,6}以来)"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    report_seq: int
+    char_start: int
+    char_end: int
+    number_text: str
+    value: float
+    value_high: float | None
+    unit: str
+    classifier: str
+    approx: str
+    kind: str
+    subject: str
+    section: str
+    period: str | None
+    is_plan_target: bool
+    sentence: str
+    sentence_start: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    report_seq: int
+    relation: str  # total_parts | subset
+    total_index: int  # index into the report's mention list
+    part_indexes: tuple[int, ...]
+    parts_sum: float
+    status: str
+
+
+def _clause_before(text: str, sent_start: int, pos: int) -> str:
+    i = pos
+    while i > sent_start and text[i - 1] not in CLAUSE_BREAK:
+        i -= 1
+    return text[i:pos]
+
+
+def _clause_after(text: str, pos: int, sent_end: int) -> str:
+    j = pos
+    while j < sent_end and text[j] not in CLAUSE_BREAK:
+        j += 1
+    return text[pos:j]
+
+
+def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
+    before = matching[max(0, q.start - 2):q.start]
+    after = matching[q.end:q.end + 4]
+    if before.endswith(("第", "[", "〔", "[")) or (before and LATIN_AROUND_RE.match(before[-1])):
+        return True
+    if after and (LATIN_AROUND_RE.match(after[0]) or after[0].isdigit()):
+        return True
+    raw_unit_text = q.number_text
+    if q.unit == "year" and not q.is_chinese and 1900 <= q.value <= 2100 and raw_unit_text.endswith("年"):
+        return True  # a calendar year
+    if q.unit == "count" and not q.classifier and before in UNIT_BEFORE.keys() | {b[-2:] for b in ()}:
+        return False
+    if q.unit == "count" and not q.classifier:
+        # a bare number: only `40余企业` style (an approx count right before its noun) is a quantity
+        if q.approx not in ("more_than",) or DATE_AFTER_RE.match(after) or not after[:1].strip():
+            return True
+        if not ("\u4e00" <= after[0] <= "\u9fff"):
+            return True
+    if DATE_AFTER_RE.match(after) and q.unit == "count" and q.classifier in ("", "届"):
+        return True
+    if (q.classifier or q.unit == "year") and NAME_AFTER_RE.match(after):
+        return True
+    if q.is_chinese:
+        core = q.number_text
+        if ARTICLE_RE.match(core) and q.approx == "exact" and q.value < 10:
+            return True
+        if CN_FIXED_AFTER_RE.match(after) or before.endswith(("“", "\"", "「")):
+            return True  # “七个一”, “四服务”: a slogan's numeral
+        if q.is_duration and core[0] in "百千万":
+            return True  # 百年未有, 千年: idioms
+        if q.unit == "year" and after.startswith("来"):
+            return True
+    return False
+
+
+def _kind(q: Quantity, prefix: str) -> tuple[str, float]:
+    """(kind, sign) from the clause before the number."""
+    if q.unit == "rank":
+        return "rank", 1.0
+    if q.is_duration:
+        return "duration", 1.0
+    if q.unit in ("percent", "pp"):
+        if GROWTH_DOWN_RE.search(prefix):
+            return "growth_rate", -1.0
+        if GROWTH_UP_RE.search(prefix):
+            return "growth_rate", 1.0
+        if SHARE_RE.search(prefix):
+            return "share", 1.0
+    best: tuple[int, str] | None = None
+    for kind, rx in KIND_CUES:
+        for m in rx.finditer(prefix):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), kind)
+    if best is not None:
+        return best[1], 1.0
+    return "level", 1.0
+
+
+def _subject(q: Quantity, text: str, prefix: str, sent_end: int, previous_subject: str) -> str:
+    """The metric's name: the noun phrase before the number, or the counted noun after it."""
+    after = _clause_after(text, q.end, sent_end)
+    m = NOUN_AFTER_RE.match(after)
+    noun_after = m.group(0).strip("“”\"") if m else ""
+    item = prefix.rsplit("、", 1)[-1]
+    ends_with_etc = item.endswith("等")
+    cleaned = LEADING_NOISE_RE.sub("", VERB_TAIL_RE.sub("", LEADING_NOISE_RE.sub("", item)))
+    if ends_with_etc and len(noun_after) >= 2:
+        return noun_after  # `中国青年报等20家媒体网络平台`: the category after 等 names the metric
+    verbs = list(ACTION_VERBS_RE.finditer(cleaned))
+    if verbs:
+        obj = VERB_TAIL_RE.sub("", cleaned[verbs[-1].end():]).lstrip("了")
+        if len(obj) >= 2:
+            return obj[-16:]
+        if len(noun_after) >= 2:
+            return noun_after
+        before_verb = cleaned[:verbs[-1].start()]
+        return before_verb[-16:] if len(before_verb) >= 2 else previous_subject
+    if len(cleaned) >= 2:
+        return cleaned[-16:]
+    if len(noun_after) >= 2:
+        return noun_after
+    return previous_subject
+
+
+def _period(text: str, sent: Sentence, pos: int) -> str | None:
+    found = None
+    for m in PERIOD_RE.finditer(text, sent.start, pos):
+        found = m.group(0)
+    return found
+
+
+def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Mention]:
+    """Every metric mention of one report, in text order."""
+    out: list[Mention] = []
+    for sent in report.sentences:
+        previous_subject = ""
+        plan_cue = bool(PLAN_CUE_RE.search(sent.text))
+        for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
+            if m.end() == m.start():
+                continue
+            q = parse_match(m, text)
+            if q is None:
+                q = _rank(m, text, matching)
+                if q is None:
+                    continue
+            elif _is_not_a_metric(q, text, matching, sent):
+                q = _rank(m, text, matching)
+                if q is None:
+                    continue
+            if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
+                q = replace(q, unit=UNIT_BEFORE[matching[q.start - 2:q.start]])
+            prefix = _clause_before(text, sent.start, q.start)
+            kind, sign = _kind(q, prefix)
+            subject = _subject(q, text, prefix, sent.end, previous_subject)
+            previous_subject = subject
+            out.append(Mention(
+                report_seq=report.seq, char_start=q.start, char_end=q.end, number_text=q.number_text,
+                value=q.value * sign, value_high=None if q.value_high is None else q.value_high * sign,
+                unit=q.unit, classifier=q.classifier, approx=q.approx, kind=kind, subject=subject,
+                section=sent.section, period=_period(text, sent, q.start),
+                is_plan_target=sent.section == "plan" or plan_cue,
+                sentence=sent.text, sentence_start=sent.start,
+            ))
+    return out
+
+
+_RANK_RE = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,3})名?")
+
+
+def _rank(m: re.Match[str], text: str, matching: str) -> Quantity | None:
+    """`全市第一`, `排名第3`: a rank metric; other ordinals are not metrics."""
+    start = m.start() - 1
+    if start < 0 or matching[start] != "第":
+        return None
+    rm = _RANK_RE.match(matching, start)
+    if rm is None or not RANK_RE.search(matching[max(0, start - 12):start + 1]):
+        return None
+    from ingest.numbers import parse_chinese_integer
+
+    raw = rm.group(1)
+    value = float(raw) if raw.isdigit() else float(parse_chinese_integer(raw))
+    return Quantity(start=start, end=rm.end(), number_text=text[start:rm.end()], value=value, value_high=None,
+                    unit="rank", classifier="", approx="exact", is_duration=False, is_chinese=not raw.isdigit())
+
+
+# --- totals with parts -------------------------------------------------------------------------------
+
+COUNT_FAMILY = {"count", "person", "person_time"}
+TOTAL_CUE_RE = re.compile(r"(?:共计|合计|总计|累计|总数|总量|共|计|达)[到为了]?$")
+
+
+def _compatible(a: Mention, b: Mention, loose: bool) -> bool:
+    if a.unit == b.unit and (a.unit != "count" or not a.classifier or not b.classifier or a.classifier == b.classifier or loose):
+        return True
+    if {a.unit, b.unit} <= {"person", "person_time"}:
+        return True
+    return loose and a.unit in COUNT_FAMILY and b.unit in COUNT_FAMILY
+
+
+def _tolerance(m: Mention) -> float:
+    digits = m.number_text.split(".")
+    if len(digits) > 1:
+        decimals = len(re.match(r"\d*", digits[1]).group(0))
+        base = 10 ** -decimals
+    else:
+        base = 1.0
+    scale = m.value / float(re.sub(r"[^\d.]", "", m.number_text) or 1) if re.search(r"\d", m.number_text) else 1.0
+    return 0.5 * base * max(scale, 1.0) + 1e-9
+
+
+# Parts that add up to less than this share of their total are read as a list of the main items only
+# (`支出115亿元，其中教育24亿元、社保19亿元…`), not as a claim that they make up the whole.
+PARTIAL_LIST_SHARE = 0.8
+
+
+def _status(total: Mention, parts: list[Mention], relation: str) -> tuple[float, str]:
+    parts_sum = sum(p.value for p in parts)
+    tol = _tolerance(total) + sum(_tolerance(p) for p in parts)
+    if relation == "subset" or parts_sum < PARTIAL_LIST_SHARE * total.value:
+        return parts_sum, "consistent" if parts_sum <= total.value + tol else "mismatch"
+    approx = total.approx != "exact" or any(p.approx != "exact" for p in parts)
+    if approx:
+        return parts_sum, "consistent" if parts_sum <= total.value + tol else "mismatch"
+    return parts_sum, "consistent" if abs(parts_sum - total.value) <= tol else "mismatch"
+
+
+def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
+    """Totals-with-parts and subsets stated within one sentence (or a total and the `其中` sentence after it)."""
+    relations: list[Relation] = []
+    by_sentence: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_sentence.setdefault(m.sentence_start, []).append(i)
+    used_totals: set[int] = set()
+    sentence_starts = sorted(by_sentence)
+    units: list[list[int]] = []  # a sentence opening with 其中 continues the one before it
+    for s_start in sentence_starts:
+        idx = by_sentence[s_start]
+        if units and mentions[idx[0]].sentence.startswith("其中"):
+            units[-1] = units[-1] + idx
+        else:
+            units.append(list(idx))
+    for ui, idx in enumerate(units):
+        _relations_qizhong(text, mentions, idx, relations, used_totals)
+        _relations_parts_then_total(text, mentions, idx, relations, used_totals)
+        nxt = units[ui + 1] if ui + 1 < len(units) else []
+        _relations_new_then_cumulative(mentions, idx + nxt, relations, used_totals)
+    return relations
+
+
+def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[Relation], used: set[int]) -> None:
+    """`X，其中A、B、C`: the parts after 其中 against the nearest total before it that counts the same thing."""
+    for k, pi0 in enumerate(idx):
+        if k == 0:
+            continue
+        gap_before = text[ms[idx[k - 1]].char_end:ms[pi0].char_start]
+        if "其中" not in gap_before or len(gap_before) > 30:
+            continue
+        if "。" in gap_before and not gap_before.rsplit("。", 1)[1].lstrip().startswith("其中"):
+            continue  # across a full stop only when the next sentence opens with 其中
+        first = ms[pi0]
+        candidates = [i for i in idx[:k] if i not in used and ms[i].kind not in ("growth_rate", "share", "duration")
+                      and ms[i].unit not in ("percent", "pp", "rank")]
+        strict = [i for i in candidates if _compatible(ms[i], first, loose=False)]
+        if strict:
+            ti = strict[-1]
+        elif candidates and _compatible(ms[candidates[-1]], first, loose=True):
+            ti = candidates[-1]
+        else:
+            continue
+        total = ms[ti]
+        parts: list[int] = []
+        for pi in idx[k:]:
+            p = ms[pi]
+            between = text[ms[parts[-1]].char_end if parts else total.char_end:p.char_start]
+            if parts and ("。" in between or "；" in between or len(between) > 30):
+                break
+            if p.kind in ("growth_rate", "share") or not (
+                    _compatible(first, p, loose=False) or _compatible(total, p, loose=False)):
+                break  # `…12场，参与群众超过5.6万人次`: a different quantity ends the list of parts
+            parts.append(pi)
+        if not parts:
+            continue
+        tail = text[ms[parts[-1]].char_end:ms[parts[-1]].char_end + 3]
+        partial = tail.startswith("等") or bool(re.search(r"(?:主要|包括|如)[^，。]{0,4}$", gap_before))
+        relation = "total_parts" if len(parts) >= 2 else "subset"
+        parts_sum, status = _status(total, [ms[p] for p in parts], "subset" if partial else relation)
+        out.append(Relation(total.report_seq, relation, ti, tuple(parts), parts_sum, status))
+        used.add(ti)
+
+
+def _relations_parts_then_total(text: str, ms: list[Mention], idx: list[int], out: list[Relation], used: set[int]) -> None:
+    if len(idx) < 3:
+        return
+    ti = idx[-1]
+    total = ms[ti]
+    if ti in used or total.kind in ("growth_rate", "share", "duration", "rank") or total.unit in ("percent", "pp"):
+        return
+    prefix = _clause_before(text, total.sentence_start, total.char_start)
+    if not TOTAL_CUE_RE.search(prefix):
+        return
+    head = re.sub(r"(?:共计|合计|总计|累计|总数|总量|共|计|达)[到为了]?$", "", prefix)[-4:]
+    parts = [i for i in idx[:-1] if _compatible(total, ms[i], loose=False) and ms[i].kind not in ("growth_rate", "share")]
+    if len(parts) < 2 or not head:
+        return
+    # The parts must name what the total names (会员…会员…协会会员计): shared wording, not just a unit.
+    keyword = head[-2:]
+    if sum(keyword in _clause_after(text, ms[i].char_end, ms[i].char_end + 8) or keyword in
+           _clause_before(text, ms[i].sentence_start, ms[i].char_start) for i in parts) < 2:
+        return
+    parts_sum, status = _status(total, [ms[p] for p in parts], "total_parts")
+    out.append(Relation(total.report_seq, "total_parts", ti, tuple(parts), parts_sum, status))
+    used.add(ti)
+
+
+def _relations_new_then_cumulative(ms: list[Mention], idx: list[int], out: list[Relation], used: set[int]) -> None:
+    """`新增14家，总量达88家`: an increment followed by the cumulative of the same thing is a subset."""
+    for k, pi in enumerate(idx):
+        part = ms[pi]
+        if part.kind != "increment":
+            continue
+        for ti in idx[k + 1:k + 3]:
+            total = ms[ti]
+            if ti in used or total.kind != "cumulative" or not _compatible(total, part, loose=False):
+                continue
+            if total.char_start - part.char_end > 40:
+                break
+            parts_sum, status = _status(total, [part], "subset")
+            out.append(Relation(total.report_seq, "subset", ti, (pi,), parts_sum, status))
+            used.add(ti)
+            break

@@ -1,0 +1,167 @@
+"""Data-quality findings that extraction sees directly in the text, and the registry of every check."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ingest.extract import Mention
+from ingest.metadata import ReportMeta
+from ingest.numbers import CLASSIFIERS, UNITS, parse_chinese_integer
+from ingest.segment import ReportSegment
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: str  # error | warning | info
+    stage: str  # extract | gx
+    description: str
+    example: str
+
+
+# Every check the pipeline runs, with a stable name. The README's table is generated from this list.
+CHECKS: dict[str, Check] = {c.name: c for c in [
+    Check("total_mismatch", "error", "gx", "a stated total whose parts do not add up to it",
+          "parts add up to 306.85, total says 325.98"),
+    Check("subset_exceeds_total", "error", "gx", "a part (其中…) larger than its whole", "其中1200家 of 932家"),
+    Check("plan_year_not_after_report_year", "warning", "gx", "the plan year is not after the report year",
+          "科协2023年工作总结及2023年工作计划"),
+    Check("year_contradicts_text", "warning", "extract", "the title's year disagrees with dated events in the text",
+          "title says 2023, 新中国成立60周年 says 2009"),
+    Check("placeholder_year", "warning", "extract", "a year written as a placeholder", "XX年"),
+    Check("placeholder_number", "error", "extract", "a placeholder where a number should be", "宣传资料XX份"),
+    Check("redacted_name", "info", "extract", "a name redacted with asterisks", "**县"),
+    Check("enumeration_gap", "info", "extract", "list numbering skips or repeats", "（四） twice; 一是 then 三是"),
+    Check("repeated_metric_disagrees", "warning", "extract",
+          "one report gives the same subject and period two different values", "643家 vs 634家"),
+    Check("growth_rate_inconsistent", "warning", "gx", "a growth rate that does not match the two levels it relates",
+          "100→120 stated as 增长15%"),
+    Check("share_over_100", "error", "gx", "a share or rate above 100%", "覆盖率达120%"),
+    Check("negative_count", "error", "gx", "a negative count of things or people", "-3家"),
+    Check("span_mismatch", "error", "gx", "a metric's span does not hold its number text in the stored text",
+          "span 264-273 holds 其他文字"),
+]}
+
+PLACEHOLDER_UNIT_ALT = "|".join(re.escape(u) for u in sorted(list(UNITS) + CLASSIFIERS, key=len, reverse=True))
+PLACEHOLDER_NUMBER_RE = re.compile(rf"(?<![A-Za-z])[Xx×＊]{{2,4}}(?P<q>[余多])?(?:万|亿)?(?:{PLACEHOLDER_UNIT_ALT})")
+PLACEHOLDER_YEAR_RE = re.compile(r"(?<![A-Za-z])[Xx]{2,4}(?:年|届)")
+REDACTED_RE = re.compile(r"[*＊]{2,}(?=[\u4e00-\u9fff])")
+PAREN_ENUM_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
+SHI_ENUM_RE = re.compile(r"([一二三四五六七八九十]{1,2})是")
+
+
+@dataclass(frozen=True)
+class Finding:
+    check_name: str
+    report_seq: int
+    char_start: int
+    char_end: int
+    message: str
+    evidence: str  # the source sentence
+
+    @property
+    def severity(self) -> str:
+        return CHECKS[self.check_name].severity
+
+
+def _sentence_of(report: ReportSegment, pos: int) -> str:
+    for s in report.sentences:
+        if s.start <= pos < s.end:
+            return s.text
+    return ""
+
+
+def placeholder_findings(text: str, report: ReportSegment) -> list[Finding]:
+    out = []
+    for s in report.sentences:
+        for m in PLACEHOLDER_NUMBER_RE.finditer(s.text):
+            if PLACEHOLDER_YEAR_RE.match(s.text, m.start()):
+                continue
+            start = s.start + m.start()
+            out.append(Finding("placeholder_number", report.seq, start, s.start + m.end(),
+                               f"placeholder {m.group(0)!r} where a number should be", s.text))
+        for m in PLACEHOLDER_YEAR_RE.finditer(s.text):
+            out.append(Finding("placeholder_year", report.seq, s.start + m.start(), s.start + m.end(),
+                               f"year written as placeholder {m.group(0)!r}", s.text))
+        for m in REDACTED_RE.finditer(s.text):
+            out.append(Finding("redacted_name", report.seq, s.start + m.start(), s.start + m.end() + 1,
+                               f"redacted name {s.text[m.start():m.end() + 2]!r}", s.text))
+    return out
+
+
+def enumeration_findings(report: ReportSegment) -> list[Finding]:
+    """`（四）` twice in a row of headings, or `一是` followed by `三是` in one paragraph."""
+    out = []
+    previous: int | None = None
+    for h in report.headings:
+        m = PAREN_ENUM_RE.match(h.text)
+        if not m:
+            continue
+        n = parse_chinese_integer(m.group(1))
+        if previous is not None and n != 1 and n != previous + 1:
+            out.append(Finding("enumeration_gap", report.seq, h.start, h.end,
+                               f"heading （{m.group(1)}） follows （{_cn(previous)}）", h.text))
+        previous = n
+    paragraphs: dict[int, list] = defaultdict(list)
+    for s in report.sentences:
+        paragraphs[s.paragraph].append(s)
+    for sents in paragraphs.values():
+        last = 0
+        for s in sents:
+            for m in SHI_ENUM_RE.finditer(s.text):
+                if m.start() > 0 and s.text[m.start() - 1] not in "，。；：、 \u3000":
+                    continue
+                n = parse_chinese_integer(m.group(1))
+                if last and n not in (last + 1, 1) or (not last and n > 2):
+                    out.append(Finding("enumeration_gap", report.seq, s.start + m.start(), s.start + m.end(),
+                                       f"{m.group(0)} follows {_cn(last) + '是' if last else 'no 一是'}", s.text))
+                last = n
+    return out
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n - 10] if n > 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:
+    out = []
+    if report.title is None or report.title_start is None:
+        return out
+    span = (report.title_start, report.title_start + len(report.title))
+    if meta.title_report_year and meta.report_year and meta.title_report_year != meta.report_year:
+        out.append(Finding("year_contradicts_text", report.seq, *span,
+                           f"title says {meta.title_report_year}, the text dates the report to {meta.report_year} "
+                           f"({meta.year_evidence.split(';')[0]})", report.title))
+    return out
+
+
+def _near(a: Mention, b: Mention) -> bool:
+    """Do two values agree within their approximation (`492.4万` and `492万余` do; 643 and 634 do not)?"""
+    lo, hi = sorted((a, b), key=lambda m: m.value)
+    if lo.value == hi.value:
+        return True
+    if lo.approx in ("more_than", "at_least", "about", "nearly") or hi.approx in ("nearly", "about", "at_most"):
+        return hi.value <= lo.value * 1.1 + 1e-9
+    return abs(hi.value - lo.value) <= 1e-6 * max(1.0, abs(hi.value))
+
+
+def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
+    """The same subject, period, unit and kind given two different values in one report."""
+    groups: dict[tuple, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if len(m.subject) >= 4 and m.kind in ("level", "cumulative") and m.section == "result":
+            groups[(m.report_seq, m.subject, m.period, m.unit, m.classifier, m.kind)].append(m)
+    out = []
+    for ms in groups.values():
+        for a, b in zip(ms, ms[1:], strict=False):
+            if not _near(a, b):
+                out.append(Finding("repeated_metric_disagrees", b.report_seq, b.char_start, b.char_end,
+                                   f"{b.subject}: {b.number_text} here, {a.number_text} earlier", b.sentence))
+    return out

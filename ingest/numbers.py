@@ -1,0 +1,247 @@
+"""The Chinese number grammar: numerals, approx qualifiers, units and classifiers.
+
+Everything here works on a *matching copy* of the stored text in which full-width digits and signs are
+replaced one-for-one by their ASCII forms (`to_matching_text`), so every offset found in the copy is also an
+offset into the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# One-for-one replacements: the matching copy has exactly the stored text's length.
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９％．＋－～", "0123456789%.+-~"
+)
+
+
+def to_matching_text(text: str) -> str:
+    """Return a same-length copy of `text` with full-width digits, `％` and `．` made ASCII."""
+    return text.translate(_FULLWIDTH)
+
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+
+
+def parse_chinese_integer(text: str) -> int:
+    """Parse a Chinese numeral such as `二十三`, `一万二千`, `三亿零五百万` or `十` into an int.
+
+    Raises ValueError on anything that is not a well-formed numeral.
+    """
+    if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    total = 0  # completed 万/亿 groups
+    section = 0  # the group below the current 万/亿
+    digit: int | None = None
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * CN_SMALL_UNITS[ch]
+            digit = None
+        elif ch == "亿":
+            total = (total + section + (digit or 0) or 1) * 100_000_000
+            section, digit = 0, None
+        else:  # 万
+            total += (section + (digit or 0) or 1) * 10_000
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def parse_chinese_digits_sequence(text: str) -> int:
+    """`二〇二三` → 2023 (digit-by-digit numerals, used in years)."""
+    return int("".join(str(CN_DIGITS[ch]) for ch in text))
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """How a written unit maps onto the contract: its code, the multiplier to base units, its kind hint."""
+
+    code: str
+    factor: float = 1.0
+    classifier: str = ""
+    duration: bool = False
+
+
+# Longest first when compiled. Multipliers such as 万/亿 in front of these are handled by the grammar.
+UNITS: dict[str, UnitSpec] = {
+    "元": UnitSpec("CNY"),
+    "块钱": UnitSpec("CNY"),
+    "%": UnitSpec("percent"),
+    "个百分点": UnitSpec("pp"),
+    "百分点": UnitSpec("pp"),
+    "人次": UnitSpec("person_time"),
+    "人": UnitSpec("person"),
+    "名": UnitSpec("person"),
+    "位": UnitSpec("person"),
+    "公斤": UnitSpec("kg"),
+    "千克": UnitSpec("kg"),
+    "kg": UnitSpec("kg"),
+    "斤": UnitSpec("kg", 0.5),
+    "吨": UnitSpec("kg", 1000.0),
+    "亩": UnitSpec("mu"),
+    "平方米": UnitSpec("m2"),
+    "平米": UnitSpec("m2"),
+    "平方公里": UnitSpec("m2", 1_000_000.0),
+    "公顷": UnitSpec("m2", 10_000.0),
+    "公里": UnitSpec("km"),
+    "千米": UnitSpec("km"),
+    "千瓦": UnitSpec("kw"),
+    "立方米": UnitSpec("m3"),
+    "方": UnitSpec("m3"),
+    "个多小时": UnitSpec("hour", duration=True),
+    "个小时": UnitSpec("hour", duration=True),
+    "小时": UnitSpec("hour", duration=True),
+    "个多月": UnitSpec("month", duration=True),
+    "个月": UnitSpec("month", duration=True),
+    "天": UnitSpec("day", duration=True),
+    "星期": UnitSpec("day", 7.0, duration=True),
+    "年": UnitSpec("year", duration=True),
+}
+
+# Measure words of counts (unit `count`, the word kept as `classifier`). Two-character ones first.
+CLASSIFIERS = (
+    "场次 批次 余家 架次 户次 台套 "
+    "家 个 场 次 期 份 项 篇 户 只 头 件 批 套 本 册 幅 支 单 讲 例 所 座 条 部 台 辆 艘 处 间 株 棵 "
+    "匹 枚 张 盘 片 栋 种 类 门 课 节 轮 组 队 团 站 乡 镇 县 宗 关 起 笔 颗 箱 袋 吨次 项次 人份 床 孔"
+).split()
+
+# Qualifiers. The grammar reads: [prefix] number [多|余] [万|亿] [多|余] [unit] [suffix]
+APPROX_PREFIXES = {"将近": "nearly", "接近": "nearly", "近": "nearly", "约": "about", "大约": "about",
+                   "超过": "more_than", "超": "more_than", "逾": "more_than", "上": "at_least",
+                   "不少于": "at_least", "不低于": "at_least", "至少": "at_least", "不超过": "at_most",
+                   "不高于": "at_most", "最多": "at_most"}
+APPROX_INFIX = {"余": "more_than", "多": "more_than", "来": "about"}
+APPROX_SUFFIXES = {"以上": "at_least", "及以上": "at_least", "左右": "about", "上下": "about",
+                   "以下": "at_most", "以内": "at_most", "之多": "more_than"}
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+_MULT = "[万亿]|万亿|千万|百万|十万"
+
+_units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_cls_alt = "|".join(re.escape(c) for c in sorted(CLASSIFIERS, key=len, reverse=True))
+_prefix_alt = "|".join(sorted(APPROX_PREFIXES, key=len, reverse=True))
+_suffix_alt = "|".join(sorted(APPROX_SUFFIXES, key=len, reverse=True))
+
+# One quantity. Named groups are read by `parse_match`.
+NUMBER_RE = re.compile(
+    rf"(?P<prefix>{_prefix_alt})?"
+    rf"(?:(?P<arabic>{_ARABIC})|(?P<cn>{_CN_NUM})|(?P<bare_mult>[万百千]))"
+    rf"(?P<infix>[余多来])?"
+    rf"(?P<mult>{_MULT})?"
+    rf"(?P<infix2>[余多])?"
+    rf"(?P<cur>元)?"
+    rf"(?:%?(?P<range_sep>[-—–~～至到]|－－|——)(?P<high>{_ARABIC}|{_CN_NUM})(?P<high_mult>{_MULT})?)?"
+    rf"(?P<unit>{_units_alt}|{_cls_alt})?"
+    rf"(?P<suffix>{_suffix_alt})?"
+)
+
+# The cheapest pass any extractor must pay: where could a number start? (used by the benchmark's floor)
+NUMBER_START_RE = re.compile(rf"{_ARABIC}|{_CN_NUM}")
+
+MULTIPLIER_TEXT = {"万": "1e4", "亿": "1e8", "万亿": "1e12", "千万": "1e7", "百万": "1e6", "十万": "1e5"}
+
+
+def _numeral_value(text: str, multiplier: str | None = None) -> float:
+    """The numeral times its 万/亿 multiplier, computed in decimal so 68.9亿 is 6890000000 exactly."""
+    factor = Decimal(MULTIPLIER_TEXT.get(multiplier or "", "1"))
+    if text[0].isdigit():
+        return float(Decimal(text.replace(",", "")) * factor)
+    return float(parse_chinese_integer(text) * factor)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed quantity: the contract's value/unit/classifier/approx fields plus its span in the text."""
+
+    start: int
+    end: int
+    number_text: str
+    value: float
+    value_high: float | None
+    unit: str
+    classifier: str
+    approx: str
+    is_duration: bool
+    is_chinese: bool
+
+
+def parse_match(m: re.Match[str], text: str) -> Quantity | None:
+    """Turn a NUMBER_RE match into a Quantity, or None when the match is not a quantity at all."""
+    g = m.groupdict()
+    unit_word = g["unit"]
+    if g["cur"] and unit_word:
+        return None
+    if g["cur"]:
+        unit_word = "元"
+    numeral = g["arabic"] or g["cn"]
+    if numeral is None:
+        # a bare `万`/`百`/`千` only counts as `上万人次`, `百名` style with a unit following
+        if not g["bare_mult"] or not unit_word:
+            return None
+        if (UNITS.get(unit_word) or UnitSpec("count")).duration:
+            return None  # 百年一遇, 千年: idioms, not durations
+        numeral = "一" + g["bare_mult"] if g["bare_mult"] != "万" else "一万"
+    if g["cn"] and g["mult"] is None and g["cn"][-1] in "万亿" and len(g["cn"]) > 1:
+        pass
+    try:
+        value = _numeral_value(numeral, g["mult"])
+    except (ValueError, KeyError, InvalidOperation):
+        return None
+    approx = "exact"
+    if g["prefix"]:
+        approx = APPROX_PREFIXES[g["prefix"]]
+    for key in ("infix", "infix2"):
+        if g[key]:
+            approx = APPROX_INFIX[g[key]]
+    if unit_word and "多" in unit_word:  # 2个多小时, 一个多月
+        approx = "more_than"
+    if g["suffix"]:
+        approx = APPROX_SUFFIXES[g["suffix"]]
+    if g["bare_mult"] and g["prefix"] == "上":
+        approx = "at_least"
+    high = None
+    if g["high"]:
+        try:
+            high = _numeral_value(g["high"], g["high_mult"] or g["mult"])
+        except (ValueError, KeyError, InvalidOperation):
+            return None
+        approx = "at_least"
+    spec = UNITS.get(unit_word or "")
+    if spec is not None:
+        unit, classifier, factor, duration = spec.code, "", spec.factor, spec.duration
+    elif unit_word:
+        unit, classifier, factor, duration = "count", unit_word, 1.0, False
+    else:
+        unit, classifier, factor, duration = "count", "", 1.0, False
+    if factor != 1.0:
+        value = float(Decimal(str(value)) * Decimal(str(factor)))
+        high = None if high is None else float(Decimal(str(high)) * Decimal(str(factor)))
+    start, end = m.start(), m.end()
+    return Quantity(
+        start=start,
+        end=end,
+        number_text=text[start:end],
+        value=value,
+        value_high=high,
+        unit=unit,
+        classifier=classifier,
+        approx=approx,
+        is_duration=duration,
+        is_chinese=g["arabic"] is None,
+    )
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """Parse a whole string as one quantity (`5271.46亿元`, `二十多个`); None when it is not one."""
+    matching = to_matching_text(text)
+    m = NUMBER_RE.fullmatch(matching)
+    if m is None:
+        return None
+    return parse_match(m, text)

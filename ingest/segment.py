@@ -1,0 +1,290 @@
+"""Split a document's text into reports, headings, paragraphs and sentences, each with its section kind.
+
+Offsets are code-point offsets into the stored text; nothing here changes the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A report title: a short line naming a yearly report, not a numbered heading, not a sentence.
+TITLE_RE = re.compile(
+    r"(工作总结|工作计划|工作报告|政府工作报告|工作要点|预算执行情况|预算草案的报告|决算.{0,6}报告|述职报告)"
+)
+GREETING_RE = re.compile(r"^\s*各位(代表|理事|委员|领导|同志)[们]?[：:，,]")
+
+CN_ORD = "一二三四五六七八九十"
+# Enumerators that open a heading or a list item, by level style.
+ENUMERATOR_RES: list[tuple[str, re.Pattern[str]]] = [
+    ("cn", re.compile(rf"^[{CN_ORD}]{{1,3}}[、.．]")),
+    ("paren_cn", re.compile(rf"^[（(][{CN_ORD}]{{1,3}}[）)]")),
+    ("arabic", re.compile(r"^\d{1,2}(?:[.．](?!\d)|[、])")),
+    ("paren_arabic", re.compile(r"^[（(]\d{1,2}[）)]")),
+    ("circled", re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")),
+    ("dash", re.compile(r"^——")),
+]
+ORDINAL_WORD_RE = re.compile(rf"^(?:[（(])?([{CN_ORD}]{{1,3}}|\d{{1,2}})")
+
+# Section kinds named by a heading (searched in the heading's first characters).
+HEADING_KIND_RES: list[tuple[str, re.Pattern[str]]] = [
+    ("problem", re.compile(r"存在的?(?:主要)?问题|问题和不足|不足之处|困难和问题|主要问题|差距和不足|不足和差距")),
+    ("plan", re.compile(r"工作计划|工作思路|工作打算|工作安排|工作要点|工作设想|下一步|明年|今后|新的一年|预期目标"
+                        r"|目标任务|主要任务|工作重点|重点工作|总体要求|预算草案|预算安排")),
+    ("result", re.compile(r"成效|成绩|回顾|主要工作|工作举措|完成情况|工作总结|主要做法|进展|执行情况|工作情况"
+                          r"|成果|亮点")),
+]
+# A paragraph that states the coming year's overall idea right before a (re)numbered plan list.
+PLAN_INTRO_RE = re.compile(r"总体思路|工作思路|总体要求|指导思想|主要预期目标|预期目标是|工作安排")
+# Wording that opens a plan part whose heading was lost (checked at the start of a paragraph).
+PLAN_OPENING_RE = re.compile(
+    r"^(?:[\dXx]{2,4}年|明年|新的一年|下一步|今后|今年)[^。]{0,12}?(?:工作安排|工作计划|工作思路|工作打算|工作重点|主要预期目标|的工作|要重点|将)"
+    r"|^(?:下一步|新的一年|明年)"
+)
+PROBLEM_OPENING_RE = re.compile(
+    r"(?:但|同时|然而|还|也)[^。]{0,40}?(?:存在[^。]{0,12}(?:问题|不足|差距)|问题和不足|不足之处)")
+SENTENCE_END_RE = re.compile(r"[。！？；!?;]")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    section: str
+    paragraph: int
+
+
+@dataclass
+class Heading:
+    start: int
+    end: int
+    text: str
+    style: str
+    ordinal: str
+    kind: str | None
+
+
+@dataclass
+class ReportSegment:
+    seq: int
+    start: int
+    end: int
+    title: str | None
+    title_start: int | None
+    sentences: list[Sentence] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+
+
+def iter_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) for every line, end excluding the newline."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past leading/trailing whitespace (incl. the full-width space)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def is_title_line(line: str, next_line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > 60 or "。" in s or heading_style(s) is not None:
+        return False
+    if TITLE_RE.search(s) and not s.endswith(("：", ":", "，")):
+        return True
+    return bool(GREETING_RE.match(next_line)) and len(s) <= 40 and ("报告" in s or "总结" in s)
+
+
+def heading_style(line: str) -> str | None:
+    for style, rx in ENUMERATOR_RES:
+        if rx.match(line):
+            return style
+    return None
+
+
+def heading_kind(text: str) -> str | None:
+    head = text[:24]
+    for kind, rx in HEADING_KIND_RES:
+        if rx.search(head):
+            return kind
+    return None
+
+
+def _is_heading_line(line: str) -> bool:
+    """A numbered line that is a heading rather than a numbered paragraph: short or ends without a stop."""
+    body = line.strip()
+    first_stop = SENTENCE_END_RE.search(body)
+    return len(body) <= 40 and (first_stop is None or first_stop.end() >= len(body) - 1)
+
+
+def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
+    """Start offset, title and title offset of every report in the file (the first starts at 0)."""
+    lines = [(s, e, ln) for s, e, ln in iter_lines(text)]
+    starts: list[tuple[int, str | None, int | None]] = []
+    seen_content = False
+    for i, (s, e, ln) in enumerate(lines):
+        nxt = next((x[2] for x in lines[i + 1:] if x[2].strip()), "")
+        if is_title_line(ln, nxt):
+            ts, te = strip_span(text, s, e)
+            if not seen_content and starts:
+                continue  # a subtitle right under the title
+            if not seen_content and not starts:
+                starts.append((0, text[ts:te], ts))
+            else:
+                starts.append((s, text[ts:te], ts))
+            seen_content = False
+        elif ln.strip():
+            seen_content = True
+            if not starts:
+                starts.append((0, None, None))
+    return starts or [(0, None, None)]
+
+
+def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
+                   title_start: int | None) -> ReportSegment:
+    """Sentences and headings of one report, each sentence with its section kind."""
+    seg = ReportSegment(seq=seq, start=start, end=end, title=title, title_start=title_start)
+    state = _SectionState()
+    for ls, le, _line in iter_lines(text[start:end]):
+        s, e = strip_span(text, ls + start, le + start)
+        if s >= e:
+            continue
+        body = text[s:e]
+        if (title_start is not None and s == title_start) or GREETING_RE.match(body):
+            if state.paragraph > 1:
+                state.closed = True  # a closing address (各位代表，同志们！) ends the work content
+            seg.sentences.append(Sentence(s, e, body, "other", state.paragraph))
+            continue
+        heading = _as_heading(body, s, e)
+        if heading is not None:
+            _enter_heading(state, heading, seg)
+            seg.headings.append(heading)
+            seg.sentences.append(Sentence(s, e, body, state.section, state.paragraph))
+        else:
+            _enter_paragraph(state, body, seg)
+            for ss, se in split_sentences(text, s, e):
+                seg.sentences.append(Sentence(ss, se, text[ss:se], state.section, state.paragraph))
+        state.paragraph += 1
+    return seg
+
+
+@dataclass
+class _SectionState:
+    section: str = "other"
+    paragraph: int = 0  # content paragraphs seen (titles and greetings excluded)
+    top_style: str | None = None
+    last_ordinal: dict[str, int] = field(default_factory=dict)
+    closed: bool = False
+
+
+def _ordinal_number(ordinal: str) -> int:
+    if ordinal.isdigit():
+        return int(ordinal)
+    from ingest.numbers import parse_chinese_integer
+
+    try:
+        return parse_chinese_integer(ordinal)
+    except ValueError:
+        return 0
+
+
+def _as_heading(body: str, s: int, e: int) -> Heading | None:
+    style = heading_style(body)
+    if style is not None and _is_heading_line(body):
+        m = ORDINAL_WORD_RE.match(body)
+        ordinal = m.group(1) if m and style != "dash" else ""
+        text = re.sub(r"^\S{0,4}?[、.．）)]", "", body)
+        return Heading(s, e, body, style, ordinal, heading_kind(text))
+    if style is None and len(body) <= 24 and not SENTENCE_END_RE.search(body):
+        kind = heading_kind(body)
+        if kind is not None:
+            return Heading(s, e, body, "plain", "", kind)
+    return None
+
+
+def _track_numbering(state: _SectionState, style: str, ordinal: str) -> bool:
+    """Record an enumerator; True when the top-level numbering restarts at one after reaching two or more."""
+    if state.top_style is None and style not in ("plain", "dash"):
+        state.top_style = style
+    number = _ordinal_number(ordinal) if ordinal else 0
+    restarted = number == 1 and state.last_ordinal.get(style, 0) >= 2 and style == state.top_style
+    if number:
+        state.last_ordinal[style] = number
+    if style == state.top_style:  # a new top-level item resets the numbering below it
+        state.last_ordinal = {k: v for k, v in state.last_ordinal.items() if k == style}
+    return restarted
+
+
+def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None:
+    restarted = _track_numbering(state, h.style, h.ordinal)
+    if state.closed:
+        state.section = "other"
+    elif h.kind is not None and (h.style in (state.top_style, "plain") or h.kind != "result"):
+        state.section = h.kind
+    elif restarted and state.section in ("result", "problem"):
+        state.section = "plan"  # numbering restarts after the results: the plan's heading was lost
+        _relabel_plan_intro(seg)
+    elif state.section == "other":
+        state.section = "result"
+
+
+def _relabel_plan_intro(seg: ReportSegment) -> None:
+    """The paragraph right before a restarted list that states the coming year's idea belongs to the plan."""
+    if not seg.sentences:
+        return
+    last_par = seg.sentences[-1].paragraph
+    par = [s for s in seg.sentences if s.paragraph == last_par]
+    if any(PLAN_INTRO_RE.search(s.text) for s in par):
+        for s in par:
+            s.section = "plan"
+
+
+def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment) -> None:
+    style = heading_style(body)
+    restarted = False
+    if style is not None:  # a numbered paragraph counts in the numbering like a heading
+        m = ORDINAL_WORD_RE.match(body)
+        restarted = _track_numbering(state, style, m.group(1) if m and style != "dash" else "")
+    if state.closed:
+        state.section = "other"
+    elif state.paragraph == 0:
+        state.section = "other"  # the preamble
+    elif restarted and state.section in ("result", "problem"):
+        state.section = "plan"
+        _relabel_plan_intro(seg)
+    elif PLAN_OPENING_RE.search(body) and state.section != "plan":
+        state.section = "plan"
+    elif state.section == "result" and PROBLEM_OPENING_RE.search(body[:300]):
+        state.section = "problem"
+    elif state.section == "other":
+        state.section = "result"
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph, each ending after its stop mark."""
+    out = []
+    pos = start
+    for m in SENTENCE_END_RE.finditer(text, start, end):
+        out.append((pos, m.end()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return [strip_span(text, a, b) for a, b in out if text[a:b].strip()]
+
+
+def segment_document(text: str) -> list[ReportSegment]:
+    starts = find_report_starts(text)
+    reports = []
+    for i, (start, title, title_start) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        reports.append(segment_report(text, i + 1, start, end, title, title_start))
+    return reports

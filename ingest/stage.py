@@ -1,0 +1,151 @@
+"""The ingest stage: find what landed, then parse each new document into the lake.
+
+`discover` is the single writer of the run's ledger file; `ingest_document` writes only its own document's
+files, so any number of documents can be parsed at once (Airflow mapped tasks or a process pool).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.document import parse_text, rows_for_lake
+from ingest.errors import Unreadable
+from ingest.lake import Lake
+from ingest.limits import Limits
+from ingest.readers import read_document
+
+SKIPPED_NAME_PREFIXES = (".", "~$")
+SKIPPED_NAME_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    source_file: str  # path relative to the landing folder, with forward slashes
+    sha256: str
+    size_bytes: int
+    status: str  # new | unchanged | duplicate | quarantined
+    reason: str | None = None
+
+
+def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _landed_paths(landing: Path) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(landing, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(SKIPPED_NAME_PREFIXES) or name.endswith(SKIPPED_NAME_SUFFIXES):
+                continue
+            out.append(Path(dirpath) / name)
+    return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def discover(landing: Path, lake: Lake, run_id: str) -> list[LandedFile]:
+    """Every file in the landing folder with its status for this run; writes the run's ledger file.
+
+    `new` files are the ones to parse: bytes never parsed by this extractor version.
+    """
+    landing = Path(landing)
+    if not landing.is_dir():
+        raise FileNotFoundError(f"landing folder {landing} does not exist (set LANDING_DIR or --landing)")
+    lake.init()
+    known = _known_hashes(lake)
+    seen_this_run: dict[str, str] = {}
+    files: list[LandedFile] = []
+    for path in _landed_paths(landing):
+        rel = path.relative_to(landing).as_posix()
+        if path.is_symlink() and not _inside(path, landing):
+            files.append(LandedFile(rel, "", 0, "quarantined", "symlink pointing outside the landing folder (not followed)"))
+            continue
+        try:
+            digest, size = sha256_of(path), path.stat().st_size
+        except OSError as exc:
+            files.append(LandedFile(rel, "", 0, "quarantined", f"cannot read: {exc.strerror or exc}"))
+            continue
+        if digest in seen_this_run or (digest in known and known[digest] != rel):
+            first = seen_this_run.get(digest) or known[digest]
+            files.append(LandedFile(rel, digest, size, "duplicate", f"same bytes as {first}"))
+            continue
+        seen_this_run[digest] = rel
+        status = "unchanged" if lake.has_document(digest) else "new"
+        files.append(LandedFile(rel, digest, size, status))
+    now = datetime.now(UTC)
+    lake.write_rows("ledger", run_id, [
+        {"run_id": run_id, "source_file": f.source_file, "sha256": f.sha256, "size_bytes": f.size_bytes,
+         "status": f.status, "reason": f.reason, "extractor_version": lake.extractor_version, "seen_at": now}
+        for f in files
+    ])
+    return files
+
+
+def _known_hashes(lake: Lake) -> dict[str, str]:
+    """sha256 → the first path it landed under, from every earlier run's ledger."""
+    table = lake.read_table("ledger").select(["source_file", "sha256", "status"]).to_pylist()
+    out: dict[str, str] = {}
+    for row in table:
+        if row["sha256"] and row["status"] in ("new", "unchanged") and row["sha256"] not in out:
+            out[row["sha256"]] = row["source_file"]
+    return out
+
+
+def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
+                    limits: Limits | None = None) -> dict:
+    """Parse one landed document into the lake; a bad file ends quarantined with its reason, never raises.
+
+    The `documents` row is written last: it marks the document as parsed, so a run killed half-way parses
+    the document again next time instead of leaving it half in the lake.
+    """
+    limits = limits or Limits.from_env()
+    started = time.perf_counter()
+    path = Path(landing) / source_file
+    base = {"document_id": sha256, "source_file": source_file, "extractor_version": lake.extractor_version}
+    try:
+        size = path.stat().st_size
+        limits.check_bytes(size)
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise Unreadable("file changed while the run was reading it; it will be ingested next run")
+        decoded = read_document(data, path.name, limits)
+    except FileNotFoundError:
+        return _quarantine(lake, base, 0, "file disappeared before it could be read", started)
+    except Unreadable as exc:
+        return _quarantine(lake, base, path.stat().st_size if path.exists() else 0, str(exc), started)
+    parsed = parse_text(decoded.text)
+    rows = rows_for_lake(sha256, source_file, parsed)
+    for table in ("reports", "metrics", "relations", "findings"):
+        lake.write_rows(table, sha256, rows[table])
+    doc = {**base, "format": decoded.format, "encoding": decoded.encoding, "size_bytes": len(data),
+           "n_chars": len(decoded.text), "n_reports": len(rows["reports"]), "n_metrics": len(rows["metrics"]),
+           "status": "ingested", "reason": None, "ingested_at": datetime.now(UTC),
+           "parse_seconds": time.perf_counter() - started, "text": decoded.text}
+    lake.write_rows("documents", sha256, [doc])
+    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")}
+
+
+def _quarantine(lake: Lake, base: dict, size: int, reason: str, started: float) -> dict:
+    for table in ("reports", "metrics", "relations", "findings"):
+        lake.write_rows(table, base["document_id"], [])
+    doc = {**base, "format": None, "encoding": None, "size_bytes": size, "n_chars": 0, "n_reports": 0,
+           "n_metrics": 0, "status": "quarantined", "reason": reason, "ingested_at": datetime.now(UTC),
+           "parse_seconds": time.perf_counter() - started, "text": None}
+    lake.write_rows("documents", base["document_id"], [doc])
+    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")}

@@ -1,0 +1,1 @@
+"""Orchestration shared by the Airflow DAG and the `warehouse` CLI: settings, stages, run summary."""

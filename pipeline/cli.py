@@ -1,0 +1,170 @@
+"""`warehouse`: run the nightly pipeline without Airflow, and query the warehouse read-only.
+
+    warehouse run --landing DIR --warehouse FILE     the same stages as the Airflow DAG
+    warehouse sql "SELECT …"                         a query against the published warehouse, read-only
+    warehouse schema                                 the marts and their columns
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import typer
+
+from pipeline.settings import Settings
+from pipeline.stages import RunLocked, format_summary, run_all, summarize
+
+app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lake → dbt → quality → reports.",
+                  no_args_is_help=True, add_completion=False)
+
+LandingOpt = typer.Option(None, "--landing", help="Landing folder (default: $LANDING_DIR or data/samples).")
+WarehouseOpt = typer.Option(None, "--warehouse", help="Warehouse file (default: $WAREHOUSE_PATH or warehouse/warehouse.duckdb).")
+ReportsOpt = typer.Option(None, "--reports", help="Reports folder (default: $REPORTS_DIR or reports/).")
+LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR or data/lake).")
+
+
+def _settings(landing: Path | None = None, warehouse: Path | None = None, reports: Path | None = None,
+              lake: Path | None = None) -> Settings:
+    return Settings.from_env().with_paths(landing_dir=landing, warehouse_path=warehouse, reports_dir=reports,
+                                          lake_dir=lake)
+
+
+@app.command()
+def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt,
+        reports: Path | None = ReportsOpt, lake: Path | None = LakeOpt,
+        workers: int = typer.Option(0, help="Parallel parsing processes (0: one per core)."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary.")) -> None:
+    """Ingest what is new in the landing folder, rebuild the warehouse, run the checks, write the reports."""
+    from tqdm import tqdm
+
+    settings = _settings(landing, warehouse, reports, lake)
+    if workers:
+        settings = replace(settings, workers=workers)
+    bar: tqdm | None = None
+
+    def progress(message: str) -> None:
+        if not quiet:
+            typer.echo(message, err=True)
+
+    def doc_progress(_result: dict) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = tqdm(desc="parsing", unit="doc", file=sys.stderr)
+        bar.update(1)
+
+    try:
+        out = run_all(settings, progress=progress, doc_progress=doc_progress)
+    except RunLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=75) from exc
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+    typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined")
+    typer.echo(format_summary(out["summary"]))
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """The published warehouse, read-only, with no access to files or extensions beyond it."""
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `warehouse run` (or `make run`) first")
+    con = duckdb.connect(str(path), read_only=True, config={
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    })
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buf.getvalue()
+    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = [" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if "\u1100" <= ch and (ch <= "\u115f" or "\u2e80" <= ch <= "\ua4cf" or "\uac00" <= ch <= "\ud7a3"
+                                        or "\uf900" <= ch <= "\ufaff" or "\ufe30" <= ch <= "\ufe4f"
+                                        or "\uff00" <= ch <= "\uff60" or "\uffe0" <= ch <= "\uffe6") else 1
+               for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+@app.command()
+def sql(query: str = typer.Argument(..., help="The SQL to run, e.g. \"select * from marts.dim_report\"."),
+        warehouse: Path | None = WarehouseOpt,
+        fmt: str = typer.Option("table", "--format", help="table, csv or json.")) -> None:
+    """Print a query's result from the warehouse, opened read-only."""
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter("--format must be table, csv or json")
+    settings = _settings(warehouse=warehouse)
+    try:
+        with connect_read_only(settings.warehouse_path) as con:
+            cur = con.execute(query)
+            if cur.description is None:
+                typer.echo("(no result)")
+                return
+            columns = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    except duckdb.Error as exc:
+        typer.echo(f"error: refused or failed (the warehouse is read-only, files outside it are off limits): {exc}",
+                   err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(render(columns, rows, fmt))
+
+
+@app.command()
+def schema(warehouse: Path | None = WarehouseOpt) -> None:
+    """List the marts and their columns."""
+    settings = _settings(warehouse=warehouse)
+    with connect_read_only(settings.warehouse_path) as con:
+        rows = con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' order by table_name, ordinal_position").fetchall()
+    current = None
+    for table, column, dtype in rows:
+        if table != current:
+            typer.echo(f"marts.{table}")
+            current = table
+        typer.echo(f"  {column:<28} {dtype}")
+
+
+@app.command()
+def summary(warehouse: Path | None = WarehouseOpt, reports: Path | None = ReportsOpt) -> None:
+    """Rows per mart and findings per check of the published warehouse."""
+    typer.echo(format_summary(summarize(_settings(warehouse=warehouse, reports=reports))))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,265 @@
+"""The nightly run, stage by stage. The Airflow DAG and the `warehouse` CLI call exactly these functions.
+
+landing → discover → ingest (per document, parallel) → lake → build (dbt into a candidate file)
+→ validate (GX + finding lifecycle, dbt builds the quality marts) → promote (atomic rename) → publish
+(owner reports, e-mail).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from ingest.lake import Lake
+from ingest.stage import discover, ingest_document
+from pipeline.settings import Settings
+from pipeline.transform import run_dbt
+
+DQ_SELECTOR = "tag:dq"
+
+
+class RunLocked(RuntimeError):
+    """Another run holds the pipeline lock."""
+
+
+def new_run_id(prefix: str = "cli") -> str:
+    return f"{prefix}__{datetime.now(UTC).strftime('%Y-%m-%dT%H-%M-%S-%fZ')}"
+
+
+def safe_run_id(run_id: str | None) -> str:
+    """A run id usable in file names (Airflow's contain ':' and '+')."""
+    if not run_id:
+        return new_run_id()
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in run_id)
+
+
+def lake_of(settings: Settings) -> Lake:
+    return Lake(settings.lake_dir)
+
+
+def candidate_path(settings: Settings) -> Path:
+    """The file dbt builds into; promoted over the published warehouse only when everything passed."""
+    return settings.warehouse_path.with_name(settings.warehouse_path.stem + ".candidate.duckdb")
+
+
+@contextmanager
+def run_lock(settings: Settings, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One run at a time per warehouse: a second run waits up to `wait_seconds`, then exits clearly."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    path = settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock")
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise RunLocked(f"another run is in progress ({holder}); lock file {path}") from None
+                time.sleep(0.5)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- discover & ingest ----------------------------------------------------------------------------------
+
+def write_owners(settings: Settings, lake: Lake) -> None:
+    """Snapshot config/owners.yml into the lake so dbt can assign findings to owners."""
+    config = yaml.safe_load(settings.owners_file.read_text(encoding="utf-8")) or {}
+    default = config.get("default") or {"name": "unassigned", "email": None}
+    rows = [{"priority": 10_000, "pattern": "", "owner_name": default["name"], "owner_email": default.get("email"),
+             "is_default": True, "notify_clean": bool(default.get("notify_clean", False))}]
+    for i, owner in enumerate(config.get("owners") or []):
+        for pattern in owner.get("patterns") or []:
+            rows.append({"priority": i, "pattern": pattern, "owner_name": owner["name"],
+                         "owner_email": owner.get("email"), "is_default": False,
+                         "notify_clean": bool(owner.get("notify_clean", False))})
+    lake.write_rows("owners", "owners", rows)
+
+
+def discover_stage(settings: Settings, run_id: str) -> list[dict]:
+    """Record every landed file in the ledger; return the documents to parse (new bytes)."""
+    lake = lake_of(settings)
+    lake.init()
+    write_owners(settings, lake)
+    files = discover(settings.landing_dir, lake, run_id)
+    return [{"source_file": f.source_file, "sha256": f.sha256} for f in files if f.status == "new"]
+
+
+def ingest_stage(settings: Settings, source_file: str, sha256: str) -> dict:
+    """Parse one document into the lake (safe to run for many documents at once)."""
+    return ingest_document(settings.landing_dir, lake_of(settings), source_file, sha256)
+
+
+def ingest_all(settings: Settings, documents: list[dict], workers: int | None = None,
+               progress: Callable[[dict], None] | None = None) -> list[dict]:
+    """Parse documents in a process pool (the CLI's equivalent of Airflow's mapped ingest task)."""
+    workers = max(1, workers or settings.workers)
+    results: list[dict] = []
+    if workers == 1 or len(documents) <= 1:
+        for doc in documents:
+            results.append(ingest_stage(settings, doc["source_file"], doc["sha256"]))
+            if progress:
+                progress(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(ingest_stage, settings, d["source_file"], d["sha256"]) for d in documents]
+        for fut in as_completed(futures):
+            results.append(fut.result())
+            if progress:
+                progress(results[-1])
+    return results
+
+
+# --- build, validate, promote ---------------------------------------------------------------------------
+
+def build_stage(settings: Settings, run_id: str) -> dict:
+    """dbt build (models + tests, quality marts excluded) into a fresh candidate file."""
+    candidate = candidate_path(settings)
+    candidate.unlink(missing_ok=True)
+    Path(str(candidate) + ".wal").unlink(missing_ok=True)
+    result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake_of(settings))
+    return {"candidate": str(candidate), "seconds": round(result.seconds, 2), "statuses": result.statuses}
+
+
+def validate_stage(settings: Settings, run_id: str) -> dict:
+    """GX over the candidate; store results and this run's findings in the lake; build the quality marts."""
+    from expectations.validate import extraction_findings, validate_warehouse, with_finding_keys
+
+    lake = lake_of(settings)
+    candidate = candidate_path(settings)
+    docs_dir = settings.reports_dir / "data_docs"
+    started = time.perf_counter()
+    outcome = validate_warehouse(candidate, run_id, docs_dir=docs_dir)
+    run_at = datetime.now(UTC)
+    findings = with_finding_keys(extraction_findings(candidate) + outcome.findings, run_id, run_at)
+    lake.write_rows("gx_results", run_id, outcome.results)
+    lake.write_rows("finding_history", run_id, findings)
+    gx_seconds = time.perf_counter() - started
+    result = run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
+    failed = [r for r in outcome.results if not r["success"]]
+    return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
+            "gx_seconds": round(gx_seconds, 2), "dbt_seconds": round(result.seconds, 2),
+            "data_docs": str(docs_dir / "index.html")}
+
+
+def promote_stage(settings: Settings, run_id: str) -> dict:
+    """Move the candidate over the published warehouse in one rename, keeping the previous file.
+
+    Readers holding the old file open keep reading it (the inode lives on); new readers see the new one.
+    """
+    candidate = candidate_path(settings)
+    if not candidate.exists():
+        raise FileNotFoundError(f"no candidate warehouse at {candidate}: the build did not run or failed")
+    published = settings.warehouse_path
+    previous = published.with_name(published.stem + ".previous.duckdb")
+    if published.exists():
+        staging = previous.with_name(previous.name + ".tmp")
+        staging.unlink(missing_ok=True)
+        os.link(published, staging)  # a second name for the same inode: instant, no copy
+        os.replace(staging, previous)
+    os.replace(candidate, published)
+    return {"warehouse": str(published), "previous": str(previous) if previous.exists() else None}
+
+
+def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> dict:
+    """Owner reports (HTML + CSV) from the published warehouse, and e-mail when SMTP is configured."""
+    from publish.delivery import deliver
+    from publish.owner_reports import write_owner_reports
+
+    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, run_id, settings.owners_file)
+    delivery = deliver(reports, smtp if smtp is not None else smtp_from_settings(settings))
+    return {"reports": [asdict(r) for r in reports], "delivery": delivery}
+
+
+def smtp_from_settings(settings: Settings) -> dict | None:
+    if not settings.smtp_host:
+        return None
+    return {"host": settings.smtp_host, "port": settings.smtp_port, "user": settings.smtp_user,
+            "password": settings.smtp_password, "sender": settings.smtp_sender}
+
+
+# --- summary --------------------------------------------------------------------------------------------
+
+SUMMARY_TABLES = ["dim_document", "dim_report", "fct_metric", "fct_plan_target", "fct_total_check",
+                  "fct_plan_attainment", "fct_dq_finding", "agg_dq_by_owner", "fct_gx_result", "ingest_ledger"]
+
+
+def summarize(settings: Settings) -> dict:
+    """Rows per mart, findings per check and the paths of what was built (read-only)."""
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in SUMMARY_TABLES}
+        findings = con.execute(
+            "select check_name, severity, count(*) filter (where status <> 'resolved') as open, "
+            "count(*) filter (where status = 'new') as new, count(*) filter (where status = 'resolved') as resolved "
+            "from marts.fct_dq_finding group by all order by check_name").fetchall()
+        ledger = dict(con.execute("select status, count(*) from marts.ingest_ledger group by all").fetchall())
+    return {
+        "rows": rows,
+        "findings": [{"check": c, "severity": s, "open": o, "new": n, "resolved": r} for c, s, o, n, r in findings],
+        "ledger": ledger,
+        "warehouse": str(settings.warehouse_path),
+        "reports_dir": str(settings.reports_dir),
+        "quality_reports": str(settings.reports_dir / "quality"),
+        "data_docs": str(settings.reports_dir / "data_docs" / "index.html"),
+    }
+
+
+def format_summary(summary: dict) -> str:
+    lines = ["Rows per mart:"]
+    lines += [f"  marts.{t:<22} {n:>8}" for t, n in summary["rows"].items()]
+    lines.append("Ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["ledger"].items())))
+    lines.append("Findings per check (open / new / resolved):")
+    lines += [f"  {f['check']:<34} {f['severity']:<8} {f['open']:>5} {f['new']:>5} {f['resolved']:>5}"
+              for f in summary["findings"]] or ["  (none)"]
+    lines.append(f"Warehouse:       {summary['warehouse']}")
+    lines.append(f"Quality reports: {summary['quality_reports']}")
+    lines.append(f"GX Data Docs:    {summary['data_docs']}")
+    return "\n".join(lines)
+
+
+def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
+            doc_progress: Callable[[dict], None] | None = None) -> dict:
+    """The whole nightly run without Airflow (the `warehouse run` command)."""
+    run_id = run_id or new_run_id()
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    with run_lock(settings):
+        t = time.perf_counter()
+        todo = discover_stage(settings, run_id)
+        timings["discover"] = time.perf_counter() - t
+        say(f"discover: {len(todo)} new document(s) to parse")
+        t = time.perf_counter()
+        parsed = ingest_all(settings, todo, progress=doc_progress)
+        timings["ingest"] = time.perf_counter() - t
+        quarantined = [p for p in parsed if p["status"] == "quarantined"]
+        say(f"ingest: {len(parsed) - len(quarantined)} parsed, {len(quarantined)} quarantined")
+        for stage, fn in (("build", build_stage), ("validate", validate_stage), ("promote", promote_stage),
+                          ("publish", publish_stage)):
+            t = time.perf_counter()
+            out = fn(settings, run_id)
+            timings[stage] = time.perf_counter() - t
+            say(f"{stage}: done in {timings[stage]:.1f}s")
+            if stage == "publish":
+                publish_out = out
+    summary = summarize(settings)
+    return {"run_id": run_id, "timings": timings, "parsed": len(parsed), "quarantined": len(quarantined),
+            "publish": publish_out, "summary": summary}

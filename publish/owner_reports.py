@@ -1,0 +1,165 @@
+"""reports: one quality report per data owner and run (an HTML page and a CSV), from the published warehouse.
+
+Everything quoted from a report is untrusted text: the HTML is rendered with autoescaping and the CSV
+neutralises cells a spreadsheet would execute. Each owner's files hold only that owner's findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import yaml
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+SEVERITIES = ("error", "warning", "info")
+CSV_COLUMNS = ["status", "severity", "check_name", "org_name", "report_year", "source_file", "char_start",
+               "char_end", "message", "expected", "evidence", "first_seen_run", "finding_id"]
+
+FINDINGS_SQL = """
+select f.finding_id, f.check_name, f.severity, f.status, f.report_id, f.source_file, f.char_start, f.char_end,
+       f.message, f.evidence, f.expected, f.org_name, f.report_year, f.owner, f.owner_email,
+       f.first_seen_run, f.last_seen_run,
+       substring(d.text, f.char_start + 1, f.char_end - f.char_start) as span_text
+from marts.fct_dq_finding f
+left join marts.dim_document d on d.document_id = f.document_id
+where f.status <> 'resolved' or f.resolved_in_latest_run
+order by case f.severity when 'error' then 0 when 'warning' then 1 else 2 end, f.check_name, f.source_file, f.char_start
+"""
+TREND_SQL = """
+select h.owner_name as owner, h.run_id, min(h.run_at) over (partition by h.run_id) as run_at, h.check_name
+from staging.stg_lake__finding_history h
+"""
+
+
+@dataclass(frozen=True)
+class OwnerReport:
+    owner: str
+    email: str | None
+    html_path: str
+    csv_path: str
+    n_findings: int
+    n_new: int
+    n_resolved: int
+    counts: dict[str, int]
+    notify_clean: bool
+
+
+def neutralise_csv_cell(value: object) -> object:
+    """A text cell starting with = + - @ (or a tab/CR) is prefixed with ' so spreadsheets show it as text."""
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+        try:
+            float(value)
+            return value  # a plain negative number stays a number
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def highlight(sentence: str | None, span_text: str | None) -> Markup:
+    """The sentence with the offending text marked; both parts escaped, only <mark> is ours."""
+    sentence = sentence or ""
+    if span_text and span_text in sentence:
+        i = sentence.index(span_text)
+        return Markup("{}<mark>{}</mark>{}").format(sentence[:i], span_text, sentence[i + len(span_text):])
+    return Markup(escape(sentence))
+
+
+def trend_svg(points: list[dict], checks: list[str], width: int = 640, height: int = 160) -> Markup:
+    """A small inline SVG of findings per check over the last runs (no external assets)."""
+    runs = sorted({p["run_id"] for p in points}, key=lambda r: min(p["run_at"] for p in points if p["run_id"] == r))[-10:]
+    if not runs:
+        return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="40" role="img">'
+                      '<text x="4" y="24" font-size="12">no runs yet</text></svg>').format(width)
+    palette = ["#c0392b", "#e67e22", "#2980b9", "#27ae60", "#8e44ad", "#16a085", "#7f8c8d", "#d35400"]
+    counts = {(c, r): 0 for c in checks for r in runs}
+    for p in points:
+        if (p["check_name"], p["run_id"]) in counts:
+            counts[(p["check_name"], p["run_id"])] += 1
+    top = max([1, *counts.values()])
+    left, bottom, plot_w, plot_h = 40, height - 24, width - 200, height - 40
+    step = plot_w / max(1, len(runs) - 1)
+    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img" '
+                    'aria-label="findings per check over the last runs">').format(width, height),
+             Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>').format(left, bottom, left + plot_w, bottom),
+             Markup('<text x="4" y="{}" font-size="10">{}</text>').format(bottom - plot_h + 4, top),
+             Markup('<text x="4" y="{}" font-size="10">0</text>').format(bottom)]
+    for k, check in enumerate(checks):
+        color = palette[k % len(palette)]
+        pts = " ".join(f"{left + i * step:.1f},{bottom - plot_h * counts[(check, r)] / top:.1f}" for i, r in enumerate(runs))
+        parts.append(Markup('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>').format(color, pts))
+        parts.append(Markup('<text x="{}" y="{}" font-size="11" fill="{}">{}</text>').format(
+            left + plot_w + 10, 16 + 14 * k, color, check))
+    parts.append(Markup('<text x="{}" y="{}" font-size="10">last {} run(s)</text>').format(left, height - 6, len(runs)))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("publish", "templates"), autoescape=select_autoescape(["html", "j2"]))
+
+
+def _owner_config(owners_file: Path) -> dict[str, dict]:
+    config = yaml.safe_load(owners_file.read_text(encoding="utf-8")) or {}
+    out = {}
+    default = config.get("default") or {}
+    if default:
+        out[default["name"]] = {"email": default.get("email"), "notify_clean": bool(default.get("notify_clean"))}
+    for o in config.get("owners") or []:
+        out[o["name"]] = {"email": o.get("email"), "notify_clean": bool(o.get("notify_clean"))}
+    return out
+
+
+def _safe_name(owner: str) -> str:
+    cleaned = re.sub(r"[^\w\-]+", "_", owner, flags=re.UNICODE).strip("_")
+    return cleaned[:80] or "owner"
+
+
+def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str, owners_file: Path) -> list[OwnerReport]:
+    """Write every owner's HTML and CSV for this run; return what was written, per owner."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cur = con.execute(FINDINGS_SQL)
+        cols = [d[0] for d in cur.description]
+        findings = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+        cur = con.execute(TREND_SQL)
+        cols = [d[0] for d in cur.description]
+        trend = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    owners = _owner_config(owners_file)
+    for f in findings:
+        owners.setdefault(f["owner"] or "unassigned", {"email": f["owner_email"], "notify_clean": False})
+    run_date = datetime.now(UTC).strftime("%Y-%m-%d")
+    out_dir = reports_dir / "quality" / run_date
+    out_dir.mkdir(parents=True, exist_ok=True)
+    template = _env().get_template("owner_report.html.j2")
+    written = []
+    for owner, info in sorted(owners.items()):
+        mine = [f for f in findings if (f["owner"] or "unassigned") == owner]
+        current = [f for f in mine if f["status"] != "resolved"]
+        resolved = [f for f in mine if f["status"] == "resolved"]
+        counts = {s: sum(1 for f in current if f["severity"] == s) for s in SEVERITIES}
+        points = [p for p in trend if (p["owner"] or "unassigned") == owner]
+        checks = sorted({p["check_name"] for p in points})
+        for f in mine:
+            f["sentence_html"] = highlight(f["evidence"], f["span_text"])
+        html = template.render(
+            owner=owner, run_id=run_id, run_date=run_date, counts=counts, n_new=sum(f["status"] == "new" for f in current),
+            n_resolved=len(resolved), findings=current, resolved=resolved, chart=trend_svg(points, checks),
+            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
+        base = out_dir / _safe_name(owner)
+        html_path, csv_path = base.with_suffix(".html"), base.with_suffix(".csv")
+        html_path.write_text(html, encoding="utf-8")
+        with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for f in current + resolved:
+                writer.writerow({k: neutralise_csv_cell(f.get(k)) for k in CSV_COLUMNS})
+        written.append(OwnerReport(owner, info.get("email"), str(html_path), str(csv_path), len(current),
+                                   sum(f["status"] == "new" for f in current), len(resolved), counts,
+                                   bool(info.get("notify_clean"))))
+    return written
