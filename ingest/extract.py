@@ -13,8 +13,9 @@ KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("cumulative", re.compile(r"累计|总量|总数|共计|合计|总计|总规模|(?<![统设会审估预])计(?=$)")),
     ("increment", re.compile(r"新增|新建|新引进|新发展|新培育|新设立?|新认定|新注册|增加|增长|增收|增粮|增(?=$)|净增|引进")),
 ]
-GROWTH_UP_RE = re.compile(r"(?:同比|比上年|比去年|较上年|年均)?(?:增长|增幅|提高|上升|增速|提升|增加)[了达为]?$")
-GROWTH_DOWN_RE = re.compile(r"(?:同比|比上年|比去年|较上年)?(?:下降|减少|降低|回落|下滑)[了达为]?$")
+# Growth cues anywhere in the clause before a percentage (`增长`, `涨幅控制在`); a fall is negative.
+GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加")
+GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅")
 SHARE_RE = re.compile(r"占|比重|比例|覆盖率|(?<!完成|增长)率|占比|份额")
 RANK_RE = re.compile(r"(?:全[国省市区县]|排名|位居|位列|居|均为)[^，。；的]{0,4}第$")
 
@@ -146,11 +147,15 @@ def _kind(q: Quantity, prefix: str) -> tuple[str, float]:
     if q.is_duration:
         return "duration", 1.0
     if q.unit in ("percent", "pp"):
-        if GROWTH_DOWN_RE.search(prefix):
+        down, up, share = GROWTH_DOWN_RE.search(prefix), GROWTH_UP_RE.search(prefix), SHARE_RE.search(prefix)
+        nearest = max((m for m in (down, up, share) if m), key=lambda m: m.end(), default=None)
+        if nearest is None:
+            pass
+        elif nearest is down:
             return "growth_rate", -1.0
-        if GROWTH_UP_RE.search(prefix):
+        elif nearest is up:
             return "growth_rate", 1.0
-        if SHARE_RE.search(prefix):
+        else:
             return "share", 1.0
     best: tuple[int, str] | None = None
     for kind, rx in KIND_CUES:

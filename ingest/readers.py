@@ -117,7 +117,9 @@ def read_docx(data: bytes, limits: Limits) -> DecodedText:
 
 
 _PAGE_NUMBER_RE = re.compile(r"^\s*(?:[—\-－–]\s*\d{1,4}\s*[—\-－–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$")
-_CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) {1,2}(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+# The spaces many PDFs put between characters: removed where a CJK character is on either side.
+_CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}]) {{1,2}}(?=[{_CJK}\d.%])|(?<=[\d.%]) {{1,2}}(?=[{_CJK}])")
 
 
 def clean_pdf_pages(pages: list[str]) -> str:

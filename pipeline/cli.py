@@ -93,10 +93,10 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf)
+        writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
-        return buf.getvalue()
+        return buf.getvalue().rstrip("\n")
     cells = [[("" if v is None else str(v)) for v in r] for r in rows]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = [" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)),

@@ -28,6 +28,7 @@ class DbtResult:
     seconds: float
     statuses: dict[str, int]
     failures: list[str]
+    nodes: dict[str, str]  # unique_id → status
 
 
 def dbt_env(database: Path, lake: Lake) -> dict[str, str]:
@@ -56,16 +57,18 @@ def run_dbt(args: list[str], project_dir: Path, database: Path, lake: Lake, rais
     seconds = time.perf_counter() - started
     statuses: dict[str, int] = {}
     failures: list[str] = []
+    nodes: dict[str, str] = {}
     results_file = target / "run_results.json"
     if results_file.exists() and results_file.stat().st_mtime >= time.time() - seconds - 1:
         for r in json.loads(results_file.read_text(encoding="utf-8")).get("results", []):
             status = str(r.get("status"))
             statuses[status] = statuses.get(status, 0) + 1
+            nodes[str(r.get("unique_id"))] = status
             if status in ("error", "fail", "runtime error"):
                 failures.append(f"{r.get('unique_id')}: {status}: {(r.get('message') or '')[:300]}")
     if proc.returncode != 0 and not failures:
         failures.append((proc.stdout[-2000:] + proc.stderr[-2000:]).strip() or f"dbt exited with {proc.returncode}")
-    result = DbtResult(" ".join(args), seconds, statuses, failures)
+    result = DbtResult(" ".join(args), seconds, statuses, failures, nodes)
     if raise_on_failure and proc.returncode != 0:
         raise DbtFailed(f"dbt {' '.join(args)} failed:\n" + "\n".join(failures))
     return result

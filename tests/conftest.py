@@ -1,0 +1,81 @@
+"""Shared fixtures: real pipeline runs on the samples and on the real seed, built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+# Airflow reads its home at import: give the test session its own, never the user's ~/airflow.
+os.environ.setdefault("AIRFLOW_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"annual-reports-test-airflow-{os.getpid()}"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
+
+from pipeline.settings import PROJECT_ROOT, Settings
+
+SAMPLES = PROJECT_ROOT / "data" / "samples"
+SHARED = PROJECT_ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_2abdb026888d5356.txt"
+GOLD = SHARED / "gold"
+BIN = Path(sys.executable).parent
+
+
+def settings_for(root: Path, landing: Path) -> Settings:
+    """Settings whose every output lives under `root` (tests never touch the project's own folders)."""
+    return replace(
+        Settings.from_env(),
+        landing_dir=landing,
+        warehouse_path=root / "warehouse" / "warehouse.duckdb",
+        reports_dir=root / "reports",
+        lake_dir=root / "lake",
+        workers=2,
+        smtp_host=None,
+    )
+
+
+def env_for(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "AIRFLOW"))}
+    env.update({
+        "LANDING_DIR": str(settings.landing_dir),
+        "WAREHOUSE_PATH": str(settings.warehouse_path),
+        "REPORTS_DIR": str(settings.reports_dir),
+        "LAKE_DIR": str(settings.lake_dir),
+        **extra,
+    })
+    return env
+
+
+@pytest.fixture(scope="session")
+def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
+    """The whole pipeline (CLI stages, no Airflow) run once over data/samples."""
+    from pipeline.stages import run_all
+
+    root = tmp_path_factory.mktemp("samples_run")
+    landing = root / "landing"
+    shutil.copytree(SAMPLES, landing)
+    settings = settings_for(root, landing)
+    return settings, run_all(settings)
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`warehouse run` (the console script) on a landing folder holding the real seed."""
+    if not SEED.exists():
+        pytest.skip(f"the real seed is not here ({SEED}); it lives in ../shared on development machines")
+    root = tmp_path_factory.mktemp("seed_run")
+    landing = root / "landing"
+    landing.mkdir()
+    shutil.copy(SEED, landing / SEED.name)
+    settings = settings_for(root, landing)
+    proc = subprocess.run(
+        [str(BIN / "warehouse"), "run", "--landing", str(landing), "--warehouse", str(settings.warehouse_path),
+         "--reports", str(settings.reports_dir), "--lake", str(settings.lake_dir), "--quiet"],
+        env=env_for(settings), capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return settings.warehouse_path

@@ -1,0 +1,119 @@
+"""The Chinese number grammar: a table of sentences, a property test and a fuzz test."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.document import parse_text
+from ingest.numbers import parse_chinese_integer, parse_quantity, to_matching_text
+
+TABLE = Path(__file__).parent / "data" / "number_grammar.tsv"
+
+
+def _cases() -> list[tuple[str, str, float, str, str, str]]:
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        sentence, number_text, value, unit, approx, kind = line.split("\t")
+        rows.append((sentence, number_text, float(value), unit, approx, kind))
+    return rows
+
+
+@pytest.mark.parametrize(("sentence", "number_text", "value", "unit", "approx", "kind"), _cases(),
+                         ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None)
+def test_sentence_yields_mention(sentence: str, number_text: str, value: float, unit: str, approx: str,
+                                 kind: str) -> None:
+    text = "一、工作成效\n" + sentence
+    parsed = parse_text(text)
+    found = [m for m in parsed.mentions if m.number_text == number_text]
+    assert found, f"{number_text!r} not extracted from {sentence!r}: {[m.number_text for m in parsed.mentions]}"
+    m = found[0]
+    assert math.isclose(m.value, value, rel_tol=1e-9), (m.value, value)
+    assert (m.unit, m.approx, m.kind) == (unit, approx, kind)
+    assert text[m.char_start:m.char_end] == number_text
+
+
+@pytest.mark.parametrize(("text", "not_metric"), [
+    ("2023年全市经济运行稳中向好。", "2023年"),
+    ("12月30日举行了开园仪式。", "12"),
+    ("1-11月，产值增长5%。", "1-11"),
+    ("高标准开展“十四五”规划编制。", "十四五"),
+    ("成立5G产业技术联盟。", "5"),
+    ("新增6家“党建引领1+6”服务站。", "1"),
+    ("根据迪科发〔XX〕17号文件精神。", "17"),
+    ("一是加强组织领导，二是强化服务。", "一"),
+    ("认真学习党的十九届五中全会精神。", "十九届"),
+    ("这是全国老科协参与的第一颗科普卫星。", "第一"),
+    ("全年一般公共预算收入5525亿元[10]。", "10"),
+    ("坚持“四个面向”，服务“三农”。", "四个"),
+    ("在深入推进“七个一”工程中。", "七个"),
+    ("一年来，区科技局严格按照部署开展工作。", "一年"),
+])
+def test_not_a_metric(text: str, not_metric: str) -> None:
+    parsed = parse_text("一、工作成效\n" + text)
+    assert not_metric not in {m.number_text for m in parsed.mentions}
+
+
+def test_full_width_forms_keep_offsets() -> None:
+    text = "产值达到１２３．４５亿元，增长６．７％。"
+    assert len(to_matching_text(text)) == len(text)
+    parsed = parse_text(text)
+    by_text = {m.number_text: m for m in parsed.mentions}
+    assert by_text["１２３．４５亿元"].value == pytest.approx(12_345_000_000)
+    assert by_text["６．７％"].kind == "growth_rate"
+
+
+def _to_chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n == 0:
+        return "零"
+
+    def below_10000(x: int) -> str:
+        out, zero = "", False
+        for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = x // value % 10
+            if d:
+                if zero:
+                    out += "零"
+                out += digits[d] + unit
+                zero = False
+            elif out:
+                zero = True
+        return out
+
+    parts = []
+    for value, unit in ((100_000_000, "亿"), (10_000, "万"), (1, "")):
+        group = n // value % 10_000 if value < 100_000_000 else n // value
+        if group:
+            prefix = "零" if parts and group < 1000 else ""
+            parts.append(prefix + below_10000(group) + unit)
+        elif parts and value == 1 and n % 10_000:
+            parts.append("零")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999_999_999))
+def test_any_integer_in_chinese_numerals_parses_back(n: int) -> None:
+    assert parse_chinese_integer(_to_chinese(n)) == n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789.%％，、。；一二三四五六七八九十百千万亿余多近约超以上左右元人家个年月日第其中共计新增累计 \n（）()—-XX**")),
+               max_size=80))
+def test_random_text_never_raises(text: str) -> None:
+    parsed = parse_text(text)
+    for m in parsed.mentions:
+        assert text[m.char_start:m.char_end] == m.number_text
+        assert math.isfinite(m.value)
+
+
+def test_parse_quantity_rejects_non_quantities() -> None:
+    assert parse_quantity("工作") is None
+    assert parse_quantity("5271.46亿元").value == pytest.approx(527_146_000_000)
