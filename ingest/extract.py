@@ -37,23 +37,24 @@ CLAUSE_BREAK = "，,；;。：:！？!?（）()\n"
 VERB_TAIL_RE = re.compile(
     r"(?:已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
     r"提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
-    r"净增|增|等)+$"
+    r"净增|增|增收|增粮|等)+$"
 )
 LEADING_NOISE_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}|[\dXx]{2,4}年(?:度)?(?:初|底|末)?"
-    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在|使|让|和|与|及|新增|新建|新引进|全市|全区)+"
+    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在|使|让|和|与|及|新增|新建|新引进"
+    r"|全[市区县省国]|每[月年周季]|[一二两三四五六七八九十\d]+年(?:来|以来)|积极|认真|先后|分别|持续)+"
 )
 # Verbs whose object is the thing counted: `开展免费义诊活动20场次` → 免费义诊活动, `举办20场展会` → 展会.
 ACTION_VERBS_RE = re.compile(
-    r"开展|举办|组织|培训|引进|培育|建成|编印|发放|印发|收到|达成|提供|促成|诊治|召开|举行|设立|认定|评选|推荐|选派|"
+    r"开展|举办|组织|引进|引导|动员|安排|新发展|培育|建成|编印|发放|印发|收到|达成|提供|促成|诊治|召开|举行|设立|认定|评选|推荐|选派|"
     r"邀请|吸引|带动|帮助|帮扶|扶持|资助|表彰|接待|出版|发表|制作|录制|播放|发布|形成|报送|上报|征集|撰写|参加|走访|慰问|"
     r"受理|办理|培养|招收|建立|组建|设置|覆盖|惠及|联合|汇聚|聘请|吸纳|孵化|获得|获批|申报|入选|创建|打造|筹集|争取|拨付|"
     r"下达|抽派|派出|派|荣获|完成|宣讲|赴|深入"
 )
 NOUN_AFTER_RE = re.compile(
-    r"^[“”\"《》A-Za-z\u4e00-\u9fff·]{1,16}?"
+    r"^(?:“[^”]{1,12}”|[“”\"《》A-Za-z\u4e00-\u9fff·]){1,16}?"
     r"(?=[，,、；;。：:（(和及与等的0-9一二三四五六七八九十两]|$|参展|参加|参与|受益|获得|宣讲|开展|举办|进行|提供|实施|完成|得到|"
-    r"通过|亮相|授予|荣获|成立|组成|出席|到场|观看|听取|报名|上岗|入驻)"
+    r"通过|亮相|授予|荣获|成立|组成|出席|到场|观看|听取|报名|上岗|入驻|促成|受到|受|被|获)"
 )
 PERIOD_RE = re.compile(
     r"(?:\d{1,2}[-—至~]\d{1,2}月|截至[^，。；]{1,10}?(?:底|末|止)|截至目前|全年|上半年|下半年|前三季度|一季度|"
@@ -167,25 +168,41 @@ def _kind(q: Quantity, prefix: str) -> tuple[str, float]:
     return "level", 1.0
 
 
+# The clause before the number names the thing counted after it: `对25个专业技术协会`, `种植的300亩美国红提`,
+# `已有10个县市`, `组织和14名会员`, `在全国20余个省区市`, `山西省老科协建立8个…`.
+POINTS_FORWARD_RE = re.compile(
+    r"(?:的|和|与|及|对|向|给|把|将|已有|共有|其中有|有|在[\u4e00-\u9fff]{1,4}|"
+    r"(?:科协|协会|学会|委员会|政府|部门|局|厅|委|办|分会|单位))$"
+)
+# Phrases that set the scene rather than name the metric.
+SCENE_RE = re.compile(r"^[^，。]{0,10}?(?:背景下|形势下|情况下|影响下)|比[^，。]{0,12}?(?:时|底|末|同期|上年|去年)")
+MODIFIER_RE = re.compile(r"^(?:各类|各种|各项|系列|多种|一批|多家)")
+TITLE_END_RE = re.compile(r"^.*[》”]等?")
+
+
 def _subject(q: Quantity, text: str, prefix: str, sent_end: int, previous_subject: str) -> str:
     """The metric's name: the noun phrase before the number, or the counted noun after it."""
     after = _clause_after(text, q.end, sent_end)
     m = NOUN_AFTER_RE.match(after)
-    noun_after = m.group(0).strip("“”\"") if m else ""
+    noun_after = MODIFIER_RE.sub("", m.group(0).replace("“", "").replace("”", "").replace('"', "")) if m else ""
     item = prefix.rsplit("、", 1)[-1]
-    ends_with_etc = item.endswith("等")
-    cleaned = LEADING_NOISE_RE.sub("", VERB_TAIL_RE.sub("", LEADING_NOISE_RE.sub("", item)))
-    if ends_with_etc and len(noun_after) >= 2:
+    if item.endswith("等") and len(noun_after) >= 2:
         return noun_after  # `中国青年报等20家媒体网络平台`: the category after 等 names the metric
+    item = SCENE_RE.sub("", TITLE_END_RE.sub("", item) or item)
+    cleaned = LEADING_NOISE_RE.sub("", VERB_TAIL_RE.sub("", LEADING_NOISE_RE.sub("", item)))
+    forward = not cleaned or cleaned == previous_subject or bool(POINTS_FORWARD_RE.search(LEADING_NOISE_RE.sub("", item)))
+    if forward and len(noun_after) >= 2:
+        return noun_after
     verbs = list(ACTION_VERBS_RE.finditer(cleaned))
     if verbs:
-        obj = VERB_TAIL_RE.sub("", cleaned[verbs[-1].end():]).lstrip("了")
+        obj = MODIFIER_RE.sub("", VERB_TAIL_RE.sub("", cleaned[verbs[-1].end():]).lstrip("了"))
         if len(obj) >= 2:
             return obj[-16:]
         if len(noun_after) >= 2:
             return noun_after
         before_verb = cleaned[:verbs[-1].start()]
         return before_verb[-16:] if len(before_verb) >= 2 else previous_subject
+    cleaned = MODIFIER_RE.sub("", cleaned)
     if len(cleaned) >= 2:
         return cleaned[-16:]
     if len(noun_after) >= 2:
@@ -205,6 +222,7 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
     out: list[Mention] = []
     for sent in report.sentences:
         previous_subject = ""
+        previous_end = sent.start
         plan_cue = bool(PLAN_CUE_RE.search(sent.text))
         for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
             if m.end() == m.start():
@@ -220,10 +238,11 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                     continue
             if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
                 q = replace(q, unit=UNIT_BEFORE[matching[q.start - 2:q.start]])
-            prefix = _clause_before(text, sent.start, q.start)
-            kind, sign = _kind(q, prefix)
+            prefix = _clause_before(text, max(sent.start, previous_end), q.start)
+            kind, sign = _kind(q, _clause_before(text, sent.start, q.start))
             subject = _subject(q, text, prefix, sent.end, previous_subject)
             previous_subject = subject
+            previous_end = q.end
             out.append(Mention(
                 report_seq=report.seq, char_start=q.start, char_end=q.end, number_text=q.number_text,
                 value=q.value * sign, value_high=None if q.value_high is None else q.value_high * sign,
@@ -313,6 +332,7 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
     for ui, idx in enumerate(units):
         _relations_qizhong(text, mentions, idx, relations, used_totals)
         _relations_parts_then_total(text, mentions, idx, relations, used_totals)
+        _relations_adjacent_subset(text, mentions, idx, relations, used_totals)
         nxt = units[ui + 1] if ui + 1 < len(units) else []
         _relations_new_then_cumulative(mentions, idx + nxt, relations, used_totals)
     return relations
@@ -324,7 +344,7 @@ def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[R
         if k == 0:
             continue
         gap_before = text[ms[idx[k - 1]].char_end:ms[pi0].char_start]
-        if "其中" not in gap_before or len(gap_before) > 30:
+        if "其中" not in gap_before or len(gap_before) > 60:
             continue
         if "。" in gap_before and not gap_before.rsplit("。", 1)[1].lstrip().startswith("其中"):
             continue  # across a full stop only when the next sentence opens with 其中
@@ -399,3 +419,22 @@ def _relations_new_then_cumulative(ms: list[Mention], idx: list[int], out: list[
             out.append(Relation(total.report_seq, "subset", ti, (pi,), parts_sum, status))
             used.add(ti)
             break
+
+
+# Between a whole and a part of it that follows: `专报15篇，12篇通过…`, `所辖12个县市区已有10个县市`.
+ADJACENT_SUBSET_GAP_RE = re.compile(r"^(?:，|,)$|(?:已有|其中有|内有|中有|共有)$")
+
+
+def _relations_adjacent_subset(text: str, ms: list[Mention], idx: list[int], out: list[Relation],
+                               used: set[int]) -> None:
+    """A count right after a count of the same thing, opening its clause or after 已有: a subset of it."""
+    for a, b in zip(idx, idx[1:], strict=False):
+        total, part = ms[a], ms[b]
+        if a in used or total.unit != part.unit or total.classifier[:1] != part.classifier[:1] or total.unit not in COUNT_FAMILY:
+            continue
+        gap = text[total.char_end:part.char_start]
+        if len(gap) > 12 or not ADJACENT_SUBSET_GAP_RE.search(gap) or part.approx != "exact":
+            continue
+        parts_sum, status = _status(total, [part], "subset")
+        out.append(Relation(total.report_seq, "subset", a, (b,), parts_sum, status))
+        used.add(a)

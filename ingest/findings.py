@@ -37,7 +37,14 @@ CHECKS: dict[str, Check] = {c.name: c for c in [
     Check("repeated_metric_disagrees", "warning", "extract",
           "one report gives the same subject and period two different values", "643家 vs 634家"),
     Check("growth_rate_inconsistent", "warning", "gx", "a growth rate that does not match the two levels it relates",
-          "100→120 stated as 增长15%"),
+          "1580.5亿元 last year, 1702.3亿元 now, stated as 增长9.5%"),
+    Check("plan_target_without_actual", "info", "gx",
+          "a plan target with no matching actual in the next year's report of the same organisation",
+          "新增校企联合实验室10个: nothing reported next year"),
+    Check("plan_attainment_out_of_range", "warning", "gx", "attainment below 50% or above 300% of the target",
+          "target 500家, actual 120家 (24%)"),
+    Check("unit_implausible_for_subject", "warning", "gx", "a unit that cannot belong to the subject",
+          "营业收入3000人"),
     Check("share_over_100", "error", "gx", "a share or rate above 100%", "覆盖率达120%"),
     Check("negative_count", "error", "gx", "a negative count of things or people", "-3家"),
     Check("span_mismatch", "error", "gx", "a metric's span does not hold its number text in the stored text",
@@ -130,15 +137,30 @@ def _cn(n: int) -> str:
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
+WRITTEN_YEAR_RE = re.compile(r"(?<![\d第])(?:19|20)\d{2}(?=年|[\u4e00-\u9fff])")
+
+
 def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:
+    """The title's year, or a year written in the text, that the report's dated events contradict."""
     out = []
-    if report.title is None or report.title_start is None:
+    if report.title is not None and report.title_start is not None:
+        span = (report.title_start, report.title_start + len(report.title))
+        if meta.title_report_year and meta.report_year and meta.title_report_year != meta.report_year:
+            out.append(Finding("year_contradicts_text", report.seq, *span,
+                               f"title says {meta.title_report_year}, the text dates the report to {meta.report_year} "
+                               f"({meta.year_evidence.split(';')[0]})", report.title))
+    anchored = meta.year_evidence.startswith(("report_year from event", "plan_year from event"))
+    if not anchored or meta.plan_year is None:
         return out
-    span = (report.title_start, report.title_start + len(report.title))
-    if meta.title_report_year and meta.report_year and meta.title_report_year != meta.report_year:
-        out.append(Finding("year_contradicts_text", report.seq, *span,
-                           f"title says {meta.title_report_year}, the text dates the report to {meta.report_year} "
-                           f"({meta.year_evidence.split(';')[0]})", report.title))
+    for s in report.sentences:
+        if s.start == report.title_start:
+            continue
+        for m in WRITTEN_YEAR_RE.finditer(s.text):
+            year = int(m.group(0))
+            if year > meta.plan_year:  # a report cannot look back on a year after the one it plans
+                out.append(Finding("year_contradicts_text", report.seq, s.start + m.start(), s.start + m.end(),
+                                   f"{year} written in a report whose dated events put it in {meta.report_year}",
+                                   s.text))
     return out
 
 
@@ -152,6 +174,15 @@ def _near(a: Mention, b: Mention) -> bool:
     return abs(hi.value - lo.value) <= 1e-6 * max(1.0, abs(hi.value))
 
 
+ACTOR_RE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|州|乡|镇|村|分会|老科协|科协|协会|学会|局)")
+
+
+def _same_actor(a: Mention, b: Mention) -> bool:
+    """Both sentences speak of the same place or body (or neither names one)."""
+    ta, tb = ACTOR_RE.search(a.sentence), ACTOR_RE.search(b.sentence)
+    return ta is None or tb is None or ta.group(0) == tb.group(0)
+
+
 def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
     """The same subject, period, unit and kind given two different values in one report."""
     groups: dict[tuple, list[Mention]] = defaultdict(list)
@@ -160,8 +191,9 @@ def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
             groups[(m.report_seq, m.subject, m.period, m.unit, m.classifier, m.kind)].append(m)
     out = []
     for ms in groups.values():
-        for a, b in zip(ms, ms[1:], strict=False):
-            if not _near(a, b):
+        a = ms[0]
+        for b in ms[1:]:
+            if not _near(a, b) and _same_actor(a, b):
                 out.append(Finding("repeated_metric_disagrees", b.report_seq, b.char_start, b.char_end,
                                    f"{b.subject}: {b.number_text} here, {a.number_text} earlier", b.sentence))
     return out

@@ -28,6 +28,8 @@ TITLE_YEAR_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?")
 TITLE_REPORT_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:上半年)?(?:工作总结|工作报告|工作回顾|述职|预算执行情况|决算)")
 TITLE_PLAN_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:工作计划|工作安排|工作要点|工作打算|工作思路|预算草案|预算(?!执行))")
 GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工作报告")
+WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 DATED_SENTENCE_RE = re.compile(r"(?:^|[。！；\n])\s*(?P<y>(?:19|20)\d{2})年(?:，|是|以来|来)")
 WRITTEN_YEAR_RE = re.compile(r"(?<![\d第])(?P<y>(?:19|20)\d{2})年(?!代)")
 
@@ -159,6 +161,24 @@ def _dated_sentences(report: ReportSegment) -> list[YearEvidence]:
     return out
 
 
+def weekday_years(text: str, lo: int = 1990, hi: int = 2035) -> set[int] | None:
+    """Years in [lo, hi] in which every `10月14日星期四` of the text falls on its weekday (None: no such date)."""
+    import datetime as dt
+
+    years: set[int] | None = None
+    for m in WEEKDAY_DATE_RE.finditer(text):
+        month, day, weekday = int(m.group("m")), int(m.group("d")), WEEKDAYS[m.group("w")]
+        fits = set()
+        for y in range(lo, hi + 1):
+            try:
+                if dt.date(y, month, day).weekday() == weekday:
+                    fits.add(y)
+            except ValueError:
+                continue
+        years = fits if years is None else years & fits
+    return years
+
+
 def _vote(evidence: list[YearEvidence], role: str) -> int | None:
     years = Counter(e.year for e in evidence if e.role == role)
     if not years:
@@ -191,6 +211,13 @@ def infer_years(text: str, report: ReportSegment) -> ReportMeta:
     if title_credible and plan_year is None and t_plan is not None and (report_year is None or t_plan > report_year):
         plan_year = t_plan
         sources.append(f"plan_year from title: {report.title}")
+    if report_year is None:
+        body = "\n".join(s.text for s in report.sentences if s.section != "plan")
+        fits = weekday_years(body)
+        near = sorted(y for y in (fits or ()) if t_report is None or abs(y - t_report) <= 6)
+        if len(near) == 1:
+            report_year = near[0]
+            sources.append(f"report_year from weekday and date (only {near[0]} fits)")
     if report_year is None:
         written = Counter(int(m.group("y")) for s in report.sentences if s.section != "plan" and s.start != report.title_start
                           for m in WRITTEN_YEAR_RE.finditer(s.text))

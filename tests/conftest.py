@@ -19,7 +19,7 @@ os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve()
 from pipeline.settings import PROJECT_ROOT, Settings
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
-SHARED = PROJECT_ROOT.parent / "shared"
+SHARED = Path(os.environ.get("SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 SEED = SHARED / "seeds" / "000_2abdb026888d5356.txt"
 GOLD = SHARED / "gold"
 BIN = Path(sys.executable).parent

@@ -1,0 +1,73 @@
+-- A stated growth rate against the two levels it relates: this year's level (the one the rate follows in
+-- its sentence) and last year's (the same organisation's previous report, same subject and unit).
+with metrics as (
+    select metrics.*, reports.org_name as report_org, reports.report_year as year_of_report
+    from {{ ref('fct_metric') }} as metrics
+    inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
+),
+
+growth as (
+    select * from metrics
+    where kind = 'growth_rate' and unit = 'percent' and not is_plan_target and report_org is not null
+),
+
+level_now as (
+    select
+        growth.metric_id as growth_metric_id,
+        levels.metric_id as level_metric_id,
+        levels.value as level_value,
+        levels.subject,
+        levels.unit,
+        row_number() over (partition by growth.metric_id order by levels.char_start desc) as nearest
+    from growth
+    inner join metrics as levels
+        on levels.report_id = growth.report_id
+        and levels.sentence = growth.sentence
+        and levels.char_end <= growth.char_start
+        and levels.kind in ('level', 'cumulative')
+        and levels.unit not in ('percent', 'pp', 'rank')
+),
+
+level_before as (
+    select
+        level_now.growth_metric_id,
+        previous.metric_id as previous_metric_id,
+        previous.value as previous_value,
+        row_number() over (partition by level_now.growth_metric_id order by previous.char_start) as first_match
+    from level_now
+    inner join growth on growth.metric_id = level_now.growth_metric_id
+    inner join metrics as previous
+        on previous.report_org = growth.report_org
+        and previous.year_of_report = growth.year_of_report - 1
+        and previous.subject = level_now.subject
+        and previous.unit = level_now.unit
+        and previous.kind in ('level', 'cumulative')
+        and not previous.is_plan_target
+    where level_now.nearest = 1
+)
+
+select
+    growth.metric_id as growth_metric_id,
+    growth.report_id,
+    growth.document_id,
+    growth.source_file,
+    growth.report_org as org_name,
+    growth.subject,
+    growth.value as stated_rate,
+    level_now.level_metric_id,
+    level_now.level_value,
+    level_before.previous_metric_id,
+    level_before.previous_value,
+    round((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100, 4) as computed_rate,
+    case
+        when abs((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100 - growth.value)
+            <= 0.15 + 0.02 * abs(growth.value) then 'consistent'
+        else 'inconsistent'
+    end as status,
+    growth.char_start,
+    growth.char_end,
+    growth.sentence
+from growth
+inner join level_now on level_now.growth_metric_id = growth.metric_id and level_now.nearest = 1
+inner join level_before on level_before.growth_metric_id = growth.metric_id and level_before.first_match = 1
+where level_before.previous_value <> 0

@@ -1,0 +1,54 @@
+"""Reports in the styles the project is judged on (government work report, budget report), written and
+labelled for this project: they ingest without errors and the labelled mentions come out right."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from ingest.document import parse_text
+from ingest.limits import Limits
+from ingest.readers import read_document
+
+HELDOUT = Path(__file__).parent / "data" / "heldout"
+LABELS = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
+
+
+def _parsed(name: str):
+    data = (HELDOUT / name).read_bytes()
+    return parse_text(read_document(data, name, Limits()).text)
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_report_metadata(name: str) -> None:
+    parsed = _parsed(name)
+    assert len(parsed.reports) == 1
+    _seg, meta = parsed.reports[0]
+    want = LABELS[name]["report"]
+    assert (meta.report_year, meta.plan_year) == (want["report_year"], want["plan_year"])
+    if want["org_name"]:
+        assert meta.org_name == want["org_name"]
+
+
+@pytest.mark.parametrize(("name", "label"), [(n, m) for n in sorted(LABELS) for m in LABELS[n]["mentions"]],
+                         ids=lambda v: v[0] if isinstance(v, list) else v)
+def test_labelled_mentions(name: str, label: list) -> None:
+    number_text, value, unit, approx, kind, section, is_plan = label
+    found = [m for m in _parsed(name).mentions if m.number_text == number_text]
+    assert found, f"{number_text} not found"
+    m = found[0]
+    assert math.isclose(m.value, value, rel_tol=1e-9)
+    assert (m.unit, m.approx, m.kind, m.section, m.is_plan_target) == (unit, approx, kind, section, is_plan)
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_not_metrics_and_relations(name: str) -> None:
+    parsed = _parsed(name)
+    texts = {m.number_text for m in parsed.mentions}
+    assert not texts & set(LABELS[name]["not_metrics"])
+    got = {(parsed.mentions[r.total_index].number_text, r.relation, r.status) for r in parsed.relations}
+    for total, relation, status in LABELS[name]["relations"]:
+        assert (total, relation, status) in got, got

@@ -1,0 +1,91 @@
+"""Every check fires where a case was planted and nowhere else; findings live on across runs."""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.stages import run_all
+from tests.conftest import settings_for
+
+CHECKS_DIR = Path(__file__).parent / "data" / "checks"
+
+EXPECTED = {
+    "total_mismatch.txt": {"total_mismatch"},
+    "subset_exceeds_total.txt": {"subset_exceeds_total"},
+    "plan_year_title.txt": {"plan_year_not_after_report_year"},
+    "year_contradicts.txt": {"year_contradicts_text"},
+    "placeholders.txt": {"placeholder_year", "placeholder_number", "redacted_name"},
+    "enumeration.txt": {"enumeration_gap"},
+    "repeated.txt": {"repeated_metric_disagrees"},
+    "share_and_units.txt": {"share_over_100", "unit_implausible_for_subject"},
+    "attainment_2023.txt": {"plan_attainment_out_of_range"},
+    "attainment_2024.txt": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def checks_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("checks")
+    landing = root / "landing"
+    shutil.copytree(CHECKS_DIR, landing)
+    settings = settings_for(root, landing)
+    return settings, run_all(settings)
+
+
+def findings_by_file(settings) -> dict[str, set[str]]:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = con.execute("select source_file, check_name from marts.fct_dq_finding where status <> 'resolved'").fetchall()
+    out: dict[str, set[str]] = defaultdict(set)
+    for source_file, check in rows:
+        out[source_file].add(check)
+    return out
+
+
+def test_each_check_fires_exactly_where_planted(checks_run) -> None:
+    settings, _ = checks_run
+    got = findings_by_file(settings)
+    assert {f: got.get(f, set()) for f in EXPECTED} == EXPECTED
+
+
+def test_findings_quote_their_source_and_say_what_was_expected(checks_run) -> None:
+    settings, _ = checks_run
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = dict(con.execute("select check_name, expected || ' | ' || evidence from marts.fct_dq_finding "
+                                "where check_name in ('total_mismatch', 'plan_attainment_out_of_range')").fetchall())
+    assert rows["total_mismatch"].startswith("parts add up to 90, total says 100 | 全年举办科技活动100场")
+    assert "actual 3" in rows["plan_attainment_out_of_range"]
+
+
+def test_plan_target_without_actual_and_growth_inconsistency_on_the_samples(samples_run) -> None:
+    settings, _ = samples_run
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = con.execute("select check_name, message from marts.fct_dq_finding where check_name in "
+                           "('plan_target_without_actual', 'growth_rate_inconsistent') order by 1").fetchall()
+    assert [r[0] for r in rows] == ["growth_rate_inconsistent", "plan_target_without_actual"]
+    assert "9.5%" in rows[0][1] and "7.36%" in rows[0][1]  # 2310 → 2480 is 7.36%, the text says 9.5%
+
+
+def test_a_corrected_republication_resolves_its_finding(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(CHECKS_DIR / "total_mismatch.txt", landing / "report.txt")
+    shutil.copy(CHECKS_DIR / "placeholders.txt", landing / "other.txt")
+    settings = settings_for(tmp_path, landing)
+    first = run_all(settings, run_id="run-1")
+    assert {"total_mismatch", "placeholder_number"} <= {f["check"] for f in first["summary"]["findings"]}
+    corrected = (landing / "report.txt").read_text(encoding="utf-8").replace("技术培训40场", "技术培训50场")
+    (landing / "report.txt").write_text(corrected, encoding="utf-8")
+    run_all(settings, run_id="run-2")
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        status = dict(con.execute("select check_name, status || '/' || first_seen_run from marts.fct_dq_finding "
+                                  "where check_name in ('total_mismatch', 'placeholder_number')").fetchall())
+        ledger = dict(con.execute("select status, count(*) from marts.ingest_ledger group by all").fetchall())
+        by_owner = con.execute("select run_id, n_resolved from marts.agg_dq_by_owner where n_resolved > 0").fetchall()
+    assert status == {"total_mismatch": "resolved/run-1", "placeholder_number": "open/run-1"}
+    assert ledger == {"ingested": 2, "superseded": 1}
+    assert by_owner == [("run-2", 1)]
