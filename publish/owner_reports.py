@@ -93,6 +93,9 @@ def trend_svg(points: list[dict], checks: list[str], width: int = 640, height: i
         color = palette[k % len(palette)]
         pts = " ".join(f"{left + i * step:.1f},{bottom - plot_h * counts[(check, r)] / top:.1f}" for i, r in enumerate(runs))
         parts.append(Markup('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>').format(color, pts))
+        for i, r in enumerate(runs):  # a dot per run, so a single run still shows
+            parts.append(Markup('<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"><title>{}: {}</title></circle>').format(
+                left + i * step, bottom - plot_h * counts[(check, r)] / top, color, r, counts[(check, r)]))
         parts.append(Markup('<text x="{}" y="{}" font-size="11" fill="{}">{}</text>').format(
             left + plot_w + 10, 16 + 14 * k, color, check))
     parts.append(Markup('<text x="{}" y="{}" font-size="10">last {} run(s)</text>').format(left, height - 6, len(runs)))
