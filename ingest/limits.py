@@ -16,7 +16,7 @@ def _env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int = 64 * 1024 * 1024  # INGEST_MAX_BYTES: bytes read from one file
+    max_bytes: int = 32 * 1024 * 1024  # INGEST_MAX_BYTES: bytes read from one file
     max_inflated: int = 256 * 1024 * 1024  # INGEST_MAX_INFLATED: total uncompressed size of a docx
     max_zip_parts: int = 2000  # INGEST_MAX_ZIP_PARTS: parts in a docx package
     max_pdf_pages: int = 2000  # INGEST_MAX_PDF_PAGES

@@ -126,8 +126,10 @@ def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
             raise Unreadable("file changed while the run was reading it; it will be ingested next run")
         decoded = read_document(data, path.name, limits)
     except FileNotFoundError:
-        return _quarantine(lake, base, 0, "file disappeared before it could be read", started)
+        return _transient(lake, base, "file disappeared before it could be read; it will be ingested if it lands again")
     except Unreadable as exc:
+        if str(exc).startswith("file changed while"):
+            return _transient(lake, base, str(exc))
         return _quarantine(lake, base, path.stat().st_size if path.exists() else 0, str(exc), started)
     parsed = parse_text(decoded.text)
     rows = rows_for_lake(sha256, source_file, parsed)
@@ -139,6 +141,17 @@ def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
            "parse_seconds": time.perf_counter() - started, "text": decoded.text}
     lake.write_rows("documents", sha256, [doc])
     return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")}
+
+
+def _transient(lake: Lake, base: dict, reason: str) -> dict:
+    """A failure that says nothing about the bytes: record it in the ledger, not as a parsed document, so
+    the same bytes are tried again when they land again."""
+    now = datetime.now(UTC)
+    lake.write_rows("ledger", f"ingest-{base['document_id']}-{now.strftime('%Y%m%dT%H%M%S%f')}", [{
+        "run_id": "ingest", "source_file": base["source_file"], "sha256": base["document_id"], "size_bytes": 0,
+        "status": "quarantined", "reason": reason, "extractor_version": lake.extractor_version, "seen_at": now}])
+    return {**base, "format": None, "encoding": None, "size_bytes": 0, "n_chars": 0, "n_reports": 0,
+            "n_metrics": 0, "status": "quarantined", "reason": reason, "parse_seconds": 0.0}
 
 
 def _quarantine(lake: Lake, base: dict, size: int, reason: str, started: float) -> dict:

@@ -75,6 +75,22 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
     typer.echo(format_summary(out["summary"]))
 
 
+@app.command()
+def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt,
+              reports: Path | None = ReportsOpt, lake: Path | None = LakeOpt) -> None:
+    """Parse every landed document again with the current extractor, then rebuild the warehouse."""
+    from pipeline.stages import reprocess as reprocess_all
+
+    settings = _settings(landing, warehouse, reports, lake)
+    try:
+        out = reprocess_all(settings, progress=lambda m: typer.echo(m, err=True))
+    except RunLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=75) from exc
+    typer.echo(f"reprocessed: parsed {out['parsed']} document(s), {out['quarantined']} quarantined")
+    typer.echo(format_summary(out["summary"]))
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """The published warehouse, read-only, with no access to files or extensions beyond it."""
     if not path.exists():

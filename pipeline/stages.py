@@ -236,6 +236,29 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def reprocess(settings: Settings, progress: Callable[[str], None] | None = None) -> dict:
+    """Parse every landed document again (after a grammar change without a version bump), then rebuild.
+
+    The current parse is moved aside first and restored if the run fails, so a failed reprocess loses nothing.
+    """
+    import shutil
+
+    parsed = lake_of(settings).parsed_dir
+    aside = parsed.with_name(parsed.name + f".before-reprocess-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}")
+    with run_lock(settings):
+        if parsed.exists():
+            os.replace(parsed, aside)
+    try:
+        out = run_all(settings, progress=progress)
+    except BaseException:
+        if aside.exists():
+            shutil.rmtree(parsed, ignore_errors=True)
+            os.replace(aside, parsed)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    return out
+
+
 def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
             doc_progress: Callable[[dict], None] | None = None) -> dict:
     """The whole nightly run without Airflow (the `warehouse run` command)."""
