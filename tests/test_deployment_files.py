@@ -1,0 +1,87 @@
+"""docker-compose.yml and the Dockerfile checked against the project (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import yaml
+
+from pipeline.settings import PROJECT_ROOT
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+SERVICES = COMPOSE["services"]
+CORE = ["postgres", "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"]
+
+
+def _host_and_container(volume: str) -> tuple[str, str]:
+    """`${LANDING_HOST_DIR:-./data/samples}:/data/landing:ro` → ('./data/samples', '/data/landing')."""
+    resolved = re.sub(r"\$\{[A-Z_]+:-([^}]+)\}", r"\1", volume)
+    host, container = resolved.split(":")[:2]
+    return host, container
+
+
+def settings_env_names() -> set[str]:
+    source = "".join((PROJECT_ROOT / "pipeline" / name).read_text(encoding="utf-8")
+                     for name in ("settings.py",))
+    return set(re.findall(r'"([A-Z][A-Z0-9_]+)"', source)) - {"INGEST_WORKERS"}
+
+
+def test_services_and_healthchecks() -> None:
+    assert set(CORE) <= set(SERVICES)
+    for name in CORE:
+        if name != "airflow-init":
+            assert "healthcheck" in SERVICES[name], name
+    for name in ("redis", "airflow-worker"):
+        assert SERVICES[name]["profiles"] == ["celery"] and "healthcheck" in SERVICES[name]
+    assert SERVICES["airflow-worker"]["command"] == "celery worker"
+
+
+def test_airflow_services_get_every_setting_the_pipeline_reads() -> None:
+    env = SERVICES["airflow-scheduler"]["environment"]
+    assert settings_env_names() <= set(env), settings_env_names() - set(env)
+    assert env["AIRFLOW__CORE__DAGS_FOLDER"] == "/opt/annual-reports/dags"
+    mounts = {c: h for h, c in map(_host_and_container, SERVICES["airflow-scheduler"]["volumes"])}
+    assert mounts["/opt/annual-reports/dags"] == "./dags"
+    for container_path in (env["LANDING_DIR"], env["LAKE_DIR"], env["REPORTS_DIR"]):
+        assert container_path in mounts
+    assert env["WAREHOUSE_PATH"].rsplit("/", 1)[0] in mounts
+
+
+def test_mounted_host_paths_exist_in_the_project() -> None:
+    for volume in SERVICES["airflow-scheduler"]["volumes"]:
+        host, _ = _host_and_container(volume)
+        if host.startswith("./") and host not in ("./warehouse", "./reports", "./data/lake"):  # outputs
+            assert (PROJECT_ROOT / host).exists(), host
+
+
+def test_every_compose_variable_is_documented_in_env_example() -> None:
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    used = set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", text))
+    documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8"), re.M))
+    assert used <= documented, used - documented
+
+
+def test_secrets_come_from_the_environment_and_the_api_requires_login() -> None:
+    env = SERVICES["airflow-scheduler"]["environment"]
+    for key in ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY"):
+        assert env[key].startswith("${") and ":?" in env[key], key
+    assert "${POSTGRES_PASSWORD" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert "SimpleAuthManager" in env["AIRFLOW__CORE__AUTH_MANAGER"]
+    assert "SIMPLE_AUTH_MANAGER_ALL_ADMINS" not in str(env)
+    assert SERVICES["airflow-apiserver"]["ports"] == ["127.0.0.1:8080:8080"]
+
+
+def test_the_image_installs_the_same_pins() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "FROM python:3.11" in dockerfile
+    assert "pip install --no-cache-dir -r requirements.lock" in dockerfile
+    for package in ("ingest", "expectations", "publish", "pipeline", "dbt_project", "dags"):
+        assert f"COPY {package} " in dockerfile
+
+
+def test_env_file_is_not_tracked() -> None:
+    tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    assert ".env" not in tracked and ".env.example" in tracked
+    assert ".env" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").split()
