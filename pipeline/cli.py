@@ -177,6 +177,37 @@ def schema(warehouse: Path | None = WarehouseOpt) -> None:
 
 
 @app.command()
+def export(table: str = typer.Option(..., "--table", help="A mart, e.g. fct_metric or marts.fct_metric."),
+           to: Path = typer.Option(..., "--to", help="Output file: .csv or .parquet (the suffix decides)."),
+           warehouse: Path | None = WarehouseOpt) -> None:
+    """Write one mart to a CSV or Parquet file."""
+    settings = _settings(warehouse=warehouse)
+    name = table.removeprefix("marts.")
+    fmt = {".csv": "csv", ".parquet": "parquet"}.get(to.suffix.lower())
+    if fmt is None:
+        raise typer.BadParameter("--to must end in .csv or .parquet")
+    with connect_read_only(settings.warehouse_path) as con:
+        marts = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        if name not in marts:
+            typer.echo(f"error: no mart named {name!r}; marts: {', '.join(sorted(marts))}", err=True)
+            raise typer.Exit(code=2)
+        # The name is one of the marts listed above, so quoting it is safe; the file is written by Arrow,
+        # outside DuckDB, whose own file access stays disabled.
+        arrow = con.sql(f'select * from marts."{name}"').to_arrow_table()
+    to.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(arrow, to)
+    else:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(arrow, to)
+    typer.echo(f"wrote {arrow.num_rows} rows of marts.{name} to {to}")
+
+
+@app.command()
 def summary(warehouse: Path | None = WarehouseOpt, reports: Path | None = ReportsOpt) -> None:
     """Rows per mart and findings per check of the published warehouse."""
     typer.echo(format_summary(summarize(_settings(warehouse=warehouse, reports=reports))))

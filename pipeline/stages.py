@@ -155,10 +155,25 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     lake.write_rows("finding_history", run_id, findings)
     gx_seconds = time.perf_counter() - started
     result = run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
+    dbt_docs = generate_dbt_docs(settings, candidate)
     failed = [r for r in outcome.results if not r["success"]]
     return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
             "gx_seconds": round(gx_seconds, 2), "dbt_seconds": round(result.seconds, 2),
-            "data_docs": str(docs_dir / "index.html")}
+            "data_docs": str(docs_dir / "index.html"), "dbt_docs": str(dbt_docs)}
+
+
+def generate_dbt_docs(settings: Settings, database: Path) -> Path:
+    """`dbt docs generate --static` against the candidate: one self-contained page under REPORTS_DIR/dbt_docs/."""
+    import shutil
+
+    run_dbt(["docs", "generate", "--static"], settings.dbt_project_dir, database, lake_of(settings))
+    out = settings.reports_dir / "dbt_docs"
+    out.mkdir(parents=True, exist_ok=True)
+    target = database.parent / ".dbt" / "target"
+    shutil.copyfile(target / "static_index.html", out / "index.html")
+    for name in ("manifest.json", "catalog.json"):
+        shutil.copyfile(target / name, out / name)
+    return out / "index.html"
 
 
 def promote_stage(settings: Settings, run_id: str) -> dict:
@@ -183,11 +198,13 @@ def promote_stage(settings: Settings, run_id: str) -> dict:
 def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> dict:
     """Owner reports (HTML + CSV) from the published warehouse, and e-mail when SMTP is configured."""
     from publish.delivery import deliver
+    from publish.overview import build_overview
     from publish.owner_reports import write_owner_reports
 
     reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, run_id, settings.owners_file)
+    overview = build_overview(settings.warehouse_path, settings.reports_dir, run_id)
     delivery = deliver(reports, smtp if smtp is not None else smtp_from_settings(settings))
-    return {"reports": [asdict(r) for r in reports], "delivery": delivery}
+    return {"reports": [asdict(r) for r in reports], "overview": str(overview), "delivery": delivery}
 
 
 def smtp_from_settings(settings: Settings) -> dict | None:
@@ -212,14 +229,19 @@ def summarize(settings: Settings) -> dict:
             "count(*) filter (where status = 'new') as new, count(*) filter (where status = 'resolved') as resolved "
             "from marts.fct_dq_finding group by all order by check_name").fetchall()
         ledger = dict(con.execute("select status, count(*) from marts.ingest_ledger group by all").fetchall())
+        linked, mentions = con.execute("select count(metric_code), count(*) from marts.fct_metric").fetchone()
     return {
         "rows": rows,
         "findings": [{"check": c, "severity": s, "open": o, "new": n, "resolved": r} for c, s, o, n, r in findings],
         "ledger": ledger,
+        "metric_links": {"linked": linked, "mentions": mentions,
+                         "share": round(linked / mentions, 4) if mentions else None},
         "warehouse": str(settings.warehouse_path),
         "reports_dir": str(settings.reports_dir),
         "quality_reports": str(settings.reports_dir / "quality"),
         "data_docs": str(settings.reports_dir / "data_docs" / "index.html"),
+        "dbt_docs": str(settings.reports_dir / "dbt_docs" / "index.html"),
+        "overview": str(settings.reports_dir / "overview" / "index.html"),
     }
 
 
@@ -227,12 +249,17 @@ def format_summary(summary: dict) -> str:
     lines = ["Rows per mart:"]
     lines += [f"  marts.{t:<22} {n:>8}" for t, n in summary["rows"].items()]
     lines.append("Ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["ledger"].items())))
+    links = summary["metric_links"]
+    lines.append(f"Canonical metrics: {links['linked']} of {links['mentions']} mentions linked"
+                 + (f" ({links['share']:.0%})" if links["share"] is not None else ""))
     lines.append("Findings per check (open / new / resolved):")
     lines += [f"  {f['check']:<34} {f['severity']:<8} {f['open']:>5} {f['new']:>5} {f['resolved']:>5}"
               for f in summary["findings"]] or ["  (none)"]
     lines.append(f"Warehouse:       {summary['warehouse']}")
     lines.append(f"Quality reports: {summary['quality_reports']}")
     lines.append(f"GX Data Docs:    {summary['data_docs']}")
+    lines.append(f"dbt docs:        {summary['dbt_docs']}")
+    lines.append(f"Overview:        {summary['overview']}")
     return "\n".join(lines)
 
 

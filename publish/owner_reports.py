@@ -17,6 +17,8 @@ import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from publish.charts import line_chart
+
 SEVERITIES = ("error", "warning", "info")
 CSV_COLUMNS = ["status", "severity", "check_name", "org_name", "report_year", "source_file", "char_start",
                "char_end", "message", "expected", "evidence", "first_seen_run", "finding_id"]
@@ -70,37 +72,13 @@ def highlight(sentence: str | None, span_text: str | None) -> Markup:
     return Markup(escape(sentence))
 
 
-def trend_svg(points: list[dict], checks: list[str], width: int = 640, height: int = 160) -> Markup:
-    """A small inline SVG of findings per check over the last runs (no external assets)."""
-    runs = sorted({p["run_id"] for p in points}, key=lambda r: min(p["run_at"] for p in points if p["run_id"] == r))[-10:]
-    if not runs:
-        return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="40" role="img">'
-                      '<text x="4" y="24" font-size="12">no runs yet</text></svg>').format(width)
-    palette = ["#c0392b", "#e67e22", "#2980b9", "#27ae60", "#8e44ad", "#16a085", "#7f8c8d", "#d35400"]
-    counts = {(c, r): 0 for c in checks for r in runs}
-    for p in points:
-        if (p["check_name"], p["run_id"]) in counts:
-            counts[(p["check_name"], p["run_id"])] += 1
-    top = max([1, *counts.values()])
-    left, bottom, plot_w, plot_h = 40, height - 24, width - 200, height - 40
-    step = plot_w / max(1, len(runs) - 1)
-    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img" '
-                    'aria-label="findings per check over the last runs">').format(width, height),
-             Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>').format(left, bottom, left + plot_w, bottom),
-             Markup('<text x="4" y="{}" font-size="10">{}</text>').format(bottom - plot_h + 4, top),
-             Markup('<text x="4" y="{}" font-size="10">0</text>').format(bottom)]
-    for k, check in enumerate(checks):
-        color = palette[k % len(palette)]
-        pts = " ".join(f"{left + i * step:.1f},{bottom - plot_h * counts[(check, r)] / top:.1f}" for i, r in enumerate(runs))
-        parts.append(Markup('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>').format(color, pts))
-        for i, r in enumerate(runs):  # a dot per run, so a single run still shows
-            parts.append(Markup('<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"><title>{}: {}</title></circle>').format(
-                left + i * step, bottom - plot_h * counts[(check, r)] / top, color, r, counts[(check, r)]))
-        parts.append(Markup('<text x="{}" y="{}" font-size="11" fill="{}">{}</text>').format(
-            left + plot_w + 10, 16 + 14 * k, color, check))
-    parts.append(Markup('<text x="{}" y="{}" font-size="10">last {} run(s)</text>').format(left, height - 6, len(runs)))
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+def trend_svg(points: list[dict], checks: list[str]) -> Markup:
+    """Findings per check over the last ten runs, as an inline SVG line chart."""
+    order = sorted({p["run_id"]: p["run_at"] for p in points}.items(), key=lambda kv: kv[1])[-10:]
+    runs = [r for r, _ in order]
+    series = {c: [(r, float(sum(1 for p in points if p["run_id"] == r and p["check_name"] == c))) for r in runs]
+              for c in checks}
+    return line_chart(series, label="findings per check over the last runs")
 
 
 def _env() -> Environment:

@@ -79,3 +79,35 @@ def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return settings.warehouse_path
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        reason = "chromium is not installed and could not be (make test-tools installs Debian's package)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; in CI it must be there")
+        pytest.skip(reason)
+    return path
+
+
+def render(html_path: str, tmp_path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *extra,
+                           f"file://{html_path}"], capture_output=True, text=True, timeout=120, check=False)
+
+
+def assert_not_blank(html_path: str, tmp_path: Path) -> None:
+    """Screenshot the page in headless Chromium and assert it shows something."""
+    from PIL import Image
+
+    shot = tmp_path / "page.png"
+    proc = render(html_path, tmp_path, f"--screenshot={shot}", "--window-size=1200,900")
+    assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
+    pixels = Image.open(shot).convert("L")
+    low, high = pixels.getextrema()
+    assert high - low > 100, "the screenshot is blank"
+    assert len(set(pixels.resize((120, 90)).getdata())) > 8

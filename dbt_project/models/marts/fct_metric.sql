@@ -18,6 +18,8 @@ select
     metrics.is_plan_target,
     metrics.sentence,
     reports.org_name,
-    reports.report_year
+    reports.report_year,
+    links.metric_code
 from {{ ref('stg_lake__metrics') }} as metrics
 inner join {{ ref('int_report_owners') }} as reports on reports.report_id = metrics.report_id
+left join {{ ref('int_metric_links') }} as links on links.metric_id = metrics.metric_id

@@ -8,6 +8,7 @@ actuals as (
     select
         metrics.metric_id,
         metrics.subject,
+        metrics.metric_code,
         metrics.value,
         metrics.unit,
         metrics.kind,
@@ -35,7 +36,8 @@ matched as (
     inner join actuals
         on actuals.org_name = targets.org_name
         and actuals.actual_year = targets.plan_year
-        and actuals.subject = targets.subject
+        -- the canonical metric when both link to one, else the subject as written
+        and coalesce(actuals.metric_code, actuals.subject) = coalesce(targets.metric_code, targets.subject)
         and actuals.unit = targets.unit
         and actuals.kind = targets.kind
 )
@@ -43,6 +45,7 @@ matched as (
 select
     targets.org_name,
     targets.subject,
+    targets.metric_code,
     targets.plan_year,
     targets.value as target_value,
     matched.actual_value,

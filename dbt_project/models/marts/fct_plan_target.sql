@@ -7,6 +7,7 @@ select
     reports.org_name,
     reports.plan_year,
     metrics.subject,
+    metrics.metric_code,
     metrics.number_text,
     metrics.value,
     metrics.value_high,

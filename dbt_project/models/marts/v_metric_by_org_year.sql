@@ -1,0 +1,32 @@
+{{ config(materialized='view') }}
+-- Tidy: one row per organisation, report year and canonical metric, with the value as reported (the first
+-- level mention in the results; growth rates separately). For spreadsheets and quick charts.
+with linked as (
+    select
+        metrics.org_name,
+        metrics.report_year,
+        metrics.metric_code,
+        metrics.kind,
+        metrics.unit,
+        metrics.value,
+        metrics.char_start,
+        metrics.metric_id
+    from {{ ref('fct_metric') }} as metrics
+    where metrics.metric_code is not null and not metrics.is_plan_target and metrics.section = 'result'
+)
+
+select
+    linked.org_name,
+    linked.report_year,
+    linked.metric_code,
+    catalog.name_zh,
+    catalog.name_en,
+    -- a stock (level, total, share) before a flow (what was added), then the first written
+    arg_min(linked.value, struct_pack(flow := linked.kind = 'increment', pos := linked.char_start))
+        filter (where linked.kind in ('level', 'cumulative', 'share', 'increment') and linked.unit = catalog.unit) as value,
+    catalog.unit,
+    arg_min(linked.value, linked.char_start) filter (where linked.kind = 'growth_rate') as growth_rate,
+    count(*) as n_mentions
+from linked
+inner join {{ ref('dim_metric') }} as catalog on catalog.metric_code = linked.metric_code
+group by all
