@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from ingest.errors import Unreadable
+from ingest.errors import LimitExceeded, Unreadable
 from ingest.limits import Limits
 
 
@@ -151,6 +151,9 @@ def read_pdf(data: bytes, limits: Limits) -> DecodedText:
         pages = []
         total = 0
         for page in reader.pages:
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()  # extract_text swallows pypdf's decompression limit; this raises it
             page_text = page.extract_text() or ""
             total += len(page_text)
             if total > limits.max_chars:
@@ -159,6 +162,8 @@ def read_pdf(data: bytes, limits: Limits) -> DecodedText:
     except Unreadable:
         raise
     except Exception as exc:  # pypdf raises many types for a broken file
+        if type(exc).__name__ == "LimitReachedError":  # pypdf's own cap on inflating one stream
+            raise LimitExceeded(f"pdf stream inflates beyond pypdf's decompression limit: {exc}"[:300]) from exc
         raise Unreadable(f"corrupt pdf: {type(exc).__name__}: {exc}"[:300]) from exc
     text = clean_pdf_pages(pages)
     if len(re.sub(r"\s", "", text)) < 20:

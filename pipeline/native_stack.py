@@ -4,6 +4,7 @@ PostgreSQL, in one Airflow home. Used by the deployment tests; also handy to try
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -34,7 +35,11 @@ class NativeStack:
     broker_url: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    # Shared secrets, generated per stack: every process gets the same ones through its environment.
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    api_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    fernet_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     @property
@@ -50,12 +55,12 @@ class NativeStack:
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__PARALLELISM": "4",
-            "AIRFLOW__CORE__FERNET_KEY": "Xc0dHn1uhMx4qB6pN3tH3ZtrkLzZcZ8lU9wXj0eJd8o=",
+            "AIRFLOW__CORE__FERNET_KEY": self.fernet_key,
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-            "AIRFLOW__API_AUTH__JWT_SECRET": "test-jwt-secret-" + self.home.name,
-            "AIRFLOW__API__SECRET_KEY": "test-api-secret-" + self.home.name,
+            "AIRFLOW__API_AUTH__JWT_SECRET": self.jwt_secret,
+            "AIRFLOW__API__SECRET_KEY": self.api_secret,
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(self.port),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.database_url,

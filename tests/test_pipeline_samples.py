@@ -104,7 +104,8 @@ def test_owner_reports_hold_only_their_owners_findings(samples_run) -> None:
     assert tech["counts"]["error"] == 2  # the mismatched total and the placeholder
     with open(tech["csv_path"], encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["check_name"] for r in rows} == {"total_mismatch", "placeholder_number"}
+    assert {r["check_name"] for r in rows} == {"total_mismatch", "placeholder_number", "growth_rate_inconsistent",
+                                              "plan_target_without_actual"}
     assert all("示范区科技局" in r["source_file"] for r in rows)
     html = open(tech["html_path"], encoding="utf-8").read()
     assert "parts add up to 109, total says 126" in html and "<mark>126场</mark>" in html
