@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test lint lock clean test-tools
+.PHONY: install run test lint lock audit clean test-tools
 
 install: $(STAMP)
 
@@ -31,13 +31,26 @@ test: install test-tools
 lint: install
 	$(BIN)/ruff check .
 
-# Regenerate the lock after changing pyproject.toml: resolve in a scratch venv, freeze it.
+# Regenerate the lock after changing pyproject.toml: resolve in a scratch venv, then pin every file's hash
+# with pip-tools (extras stay attached, e.g. celery[redis], as pip's hash mode requires).
+LOCK_TOOLS := /tmp/annual-reports-lock-tools
 lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
 	/tmp/lock-venv/bin/pip install --quiet ".[dev]"
-	{ echo "# Every package of the known-good environment, pinned (pip freeze of a fresh resolve)."; \
-	  echo "# Regenerate with \`make lock\` after changing pyproject.toml; \`make install\` installs exactly this."; \
-	  /tmp/lock-venv/bin/pip freeze --exclude annual-reports-warehouse; } > requirements.lock
+	/tmp/lock-venv/bin/pip freeze --exclude annual-reports-warehouse > /tmp/lock-venv/requirements.in
+	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet pip-tools==7.6.2; }
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-annotate \
+	  -o /tmp/lock-venv/requirements.hashed /tmp/lock-venv/requirements.in
+	{ echo "# Every package of the known-good environment, pinned with the sha256 of every accepted file."; \
+	  echo "# \`make install\` installs exactly this (pip checks the hashes); regenerate with \`make lock\`."; \
+	  grep -v -e '^--' /tmp/lock-venv/requirements.hashed; } > requirements.lock
+
+# Known vulnerabilities of the locked set: a report, not a gate (the advisory service may be unreachable).
+AUDIT_TOOLS := .venv-audit
+audit:
+	test -x $(AUDIT_TOOLS)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_TOOLS) && $(AUDIT_TOOLS)/bin/pip install --quiet pip-audit==2.10.1; }
+	$(AUDIT_TOOLS)/bin/pip-audit --requirement requirements.lock --require-hashes --disable-pip --progress-spinner off \
+	  || echo "pip-audit reported vulnerabilities or could not reach its advisory service (see above); not a gate"
 
 clean:
 	rm -rf .airflow warehouse reports data/lake dbt_project/target dbt_project/logs

@@ -85,3 +85,18 @@ def test_env_file_is_not_tracked() -> None:
                              check=True).stdout.splitlines()
     assert ".env" not in tracked and ".env.example" in tracked
     assert ".env" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_every_locked_package_is_pinned_with_hashes_and_install_uses_the_lock() -> None:
+    lock = (PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8")
+    entries = re.split(r"\n(?=[A-Za-z])", "\n".join(ln for ln in lock.splitlines() if not ln.startswith("#")).strip())
+    assert len(entries) > 150
+    for entry in entries:
+        assert re.match(r"^[A-Za-z0-9_.\-]+(\[[a-z0-9,\-]+\])?==[^\s\\]+", entry), entry
+        assert "--hash=sha256:" in entry, entry.split()[0]
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --disable-pip-version-check -r requirements.lock" in makefile
+    pinned = {e.split("==")[0].split("[")[0].lower().replace("_", "-") for e in entries}
+    for dep in ("apache-airflow", "dbt-core", "dbt-duckdb", "great-expectations", "duckdb"):
+        assert dep in pinned
+    assert re.search(r"^dbt-core==1\.11\.", lock, re.M)
