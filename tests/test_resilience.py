@@ -180,6 +180,13 @@ def _kill_when(settings, ready, timeout: float = 120) -> None:
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        while True:  # the forked parsing workers die with the group; wait until none is left
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < deadline + 30, "processes of the killed run are still alive"
+            time.sleep(0.05)
 
 
 @pytest.mark.slow

@@ -1,0 +1,185 @@
+"""Benchmark the pipeline at one corpus size and print the figures as a table and as JSON.
+
+    python bench/run.py --reports 1000 --json bench/out/bench-1000.json [--workers 2] [--skip-e2e]
+
+Extraction throughput is measured on the decoded text of the generated corpus: one process, N worker
+processes, the floor (a bare pass of the same text through the compiled number regex) and jionlp's
+`extract_money` on the same text, in the same run. End to end runs `warehouse run`'s stages in-process on
+a fresh lake and warehouse, then the nightly no-op (nothing new) and a nightly with 1% new files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from ingest.document import parse_text  # noqa: E402
+from ingest.limits import Limits  # noqa: E402
+from ingest.numbers import NUMBER_RE, to_matching_text  # noqa: E402
+from ingest.readers import read_document  # noqa: E402
+
+
+def decoded_texts(corpus: Path) -> list[str]:
+    limits = Limits()
+    return [read_document(p.read_bytes(), p.name, limits).text for p in sorted(corpus.iterdir())]
+
+
+def _parse_all(texts: list[str]) -> int:
+    return sum(len(parse_text(t).mentions) for t in texts)
+
+
+def throughput(texts: list[str], workers: int) -> dict:
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    chars = sum(len(t) for t in texts)
+    started = time.perf_counter()
+    mentions = _parse_all(texts)
+    one = time.perf_counter() - started
+    chunks = [texts[i::workers] for i in range(workers)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        sum(pool.map(_parse_all, chunks))
+    many = time.perf_counter() - started
+    started = time.perf_counter()
+    for t in texts:
+        for _ in NUMBER_RE.finditer(to_matching_text(t)):
+            pass
+    floor = time.perf_counter() - started
+    return {"text_mb": round(mb, 2), "text_chars": chars, "mentions": mentions,
+            "extract_mb_per_s": round(mb / one, 3), "extract_chars_per_s": round(chars / one),
+            "extract_reports_per_s": round(len(texts) / one, 1),
+            "extract_workers": workers, "extract_workers_mb_per_s": round(mb / many, 3),
+            "floor_mb_per_s": round(mb / floor, 3)}
+
+
+def jionlp_throughput(texts: list[str], max_mb: float = 3.0) -> dict:
+    """jionlp's extract_money over (up to max_mb of) the same text; None when jionlp is not installed."""
+    try:  # jionlp 1.5 keeps extract_money in its NER package (older releases exported it at the top)
+        from jionlp.algorithm.ner import extract_money
+    except ImportError:
+        return {"jionlp_mb_per_s": None}
+    sample, mb = [], 0.0
+    for t in texts:
+        sample.append(t)
+        mb += len(t.encode("utf-8")) / 1e6
+        if mb >= max_mb:
+            break
+    extract_money(sample[0][:200])  # load its dictionaries before timing
+    started = time.perf_counter()
+    found = sum(len(extract_money(t)) for t in sample)
+    seconds = time.perf_counter() - started
+    return {"jionlp_mb_per_s": round(mb / seconds, 3), "jionlp_sample_mb": round(mb, 2), "jionlp_money_found": found}
+
+
+def _rusage() -> tuple[float, float]:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return cpu, max(me.ru_maxrss, kids.ru_maxrss) / 1024
+
+
+def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
+    from pipeline.settings import Settings
+    from pipeline.stages import (
+        build_stage,
+        discover_stage,
+        ingest_all,
+        promote_stage,
+        publish_stage,
+        validate_stage,
+    )
+
+    landing = work / "landing"
+    shutil.copytree(corpus, landing)
+    settings = replace(Settings.from_env(), landing_dir=landing, warehouse_path=work / "wh" / "warehouse.duckdb",
+                       reports_dir=work / "reports", lake_dir=work / "lake", workers=workers, smtp_host=None)
+
+    def one_run(run_id: str) -> tuple[float, dict]:
+        stages: dict[str, float] = {}
+        started = time.perf_counter()
+        t = time.perf_counter()
+        todo = discover_stage(settings, run_id)
+        stages["discover"] = time.perf_counter() - t
+        t = time.perf_counter()
+        ingest_all(settings, todo, workers=workers)
+        stages["ingest (read + extract + lake write)"] = time.perf_counter() - t
+        for name, fn in (("dbt build", build_stage), ("gx + quality marts + docs", validate_stage),
+                         ("promote", promote_stage), ("reports", publish_stage)):
+            t = time.perf_counter()
+            fn(settings, run_id)
+            stages[name] = time.perf_counter() - t
+        return time.perf_counter() - started, {k: round(v, 2) for k, v in stages.items()}
+
+    cpu0, _ = _rusage()
+    full_s, stages = one_run("bench-full")
+    cpu1, peak = _rusage()
+    noop_s, noop_stages = one_run("bench-noop")
+    new = max(1, n_reports // 100)
+    for i, src in enumerate(sorted(corpus.iterdir())[:new]):
+        data = src.read_bytes()
+        if src.suffix == ".txt" and "_u16" not in src.name and "_gb" not in src.name:
+            (landing / f"new_{i}_{src.name}").write_bytes(data + f"\n备注{i}。\n".encode())
+    one_pct_s, one_pct_stages = one_run("bench-1pct")
+    return {"end_to_end_s": round(full_s, 2), "cpu_s": round(cpu1 - cpu0, 2), "peak_rss_mb": round(peak, 1),
+            "stage_seconds": stages, "noop_run_s": round(noop_s, 2), "noop_stage_seconds": noop_stages,
+            "one_percent_new_s": round(one_pct_s, 2), "one_percent_stage_seconds": one_pct_stages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--skip-e2e", action="store_true", help="extraction figures only")
+    args = parser.parse_args()
+    work = args.work / f"run-{args.reports}"
+    shutil.rmtree(work, ignore_errors=True)
+    corpus = work / "corpus"
+    truth = generate(args.reports, args.seed, corpus)
+    texts = decoded_texts(corpus)
+    figures = {"reports": args.reports, "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+               "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                           "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+               "planted_totals": sum(len(t["totals"]) for t in truth.values())}
+    figures |= throughput(texts, args.workers)
+    figures |= jionlp_throughput(texts)
+    if figures.get("jionlp_mb_per_s"):
+        figures["extract_vs_jionlp"] = round(figures["extract_mb_per_s"] / figures["jionlp_mb_per_s"], 3)
+        figures["floor_vs_extract"] = round(figures["floor_mb_per_s"] / figures["extract_mb_per_s"], 1)
+    if not args.skip_e2e:
+        figures |= end_to_end(corpus, work, args.workers, args.reports)
+        figures["planted_mismatches_found"] = _mismatch_recall(work / "wh" / "warehouse.duckdb", truth)
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _mismatch_recall(warehouse: Path, truth: dict) -> str:
+    import duckdb
+
+    planted = sum(1 for t in truth.values() for total in t["totals"] if total["status"] == "mismatch")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute("select count(*) from marts.fct_total_check where status = 'mismatch' "
+                            "and relation = 'total_parts'").fetchone()[0]
+    return f"{found}/{planted}"
+
+
+if __name__ == "__main__":
+    main()
