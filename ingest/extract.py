@@ -210,11 +210,15 @@ def _subject(q: Quantity, text: str, prefix: str, sent_end: int, previous_subjec
     return previous_subject
 
 
-def _period(text: str, sent: Sentence, pos: int) -> str | None:
-    found = None
-    for m in PERIOD_RE.finditer(text, sent.start, pos):
-        found = m.group(0)
-    return found
+def _bare(m: re.Match[str], matching: str) -> bool:
+    """A numeral with nothing around it that could make it a quantity (统一, 进一步, a year in a name):
+    skipped before the costly parse. Ranks (第一) and `人次492.4万` keep going."""
+    if m.group("unit") or m.group("cur") or m.group("infix") or m.group("infix2") or m.group("suffix"):
+        return False
+    start = m.start()
+    if start and matching[start - 1] == "第":
+        return False
+    return not (m.group("mult") and matching[max(0, start - 2):start] in UNIT_BEFORE)
 
 
 def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Mention]:
@@ -224,8 +228,9 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
         previous_subject = ""
         previous_end = sent.start
         plan_cue = bool(PLAN_CUE_RE.search(sent.text))
+        periods = [(pm.end(), pm.group(0)) for pm in PERIOD_RE.finditer(text, sent.start, sent.end)]
         for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
-            if m.end() == m.start():
+            if m.end() == m.start() or _bare(m, matching):
                 continue
             q = parse_match(m, text)
             if q is None:
@@ -247,7 +252,7 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 report_seq=report.seq, char_start=q.start, char_end=q.end, number_text=q.number_text,
                 value=q.value * sign, value_high=None if q.value_high is None else q.value_high * sign,
                 unit=q.unit, classifier=q.classifier, approx=q.approx, kind=kind, subject=subject,
-                section=sent.section, period=_period(text, sent, q.start),
+                section=sent.section, period=next((p for end, p in reversed(periods) if end <= q.start), None),
                 is_plan_target=sent.section == "plan" or plan_cue,
                 sentence=sent.text, sentence_start=sent.start,
             ))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections import Counter
@@ -133,18 +134,27 @@ def find_org(text: str, report: ReportSegment) -> str | None:
     return None
 
 
+def _sentence_at(report: ReportSegment, starts: list[int], pos: int):  # type: ignore[no-untyped-def]
+    i = bisect.bisect_right(starts, pos) - 1
+    return report.sentences[i] if i >= 0 else None
+
+
 def _events(text: str, report: ReportSegment) -> list[YearEvidence]:
+    """Dated events anywhere in the report (one pass per event over the report's text)."""
     out = []
-    for sent in report.sentences:
-        if sent.start == report.title_start:
-            continue
-        role = "plan" if sent.section == "plan" else "report"
-        for ev in dated_events():
-            for m in ev.pattern.finditer(sent.text):
-                year = ev.year_of(m)
-                if year:
-                    out.append(YearEvidence(year, role, "event", m.group(0), sent.start + m.start(),
-                                            sent.start + m.end()))
+    starts = [s.start for s in report.sentences]
+    body_start = report.start
+    if report.title_start is not None:
+        body_start = report.title_start + len(report.title or "")
+    for ev in dated_events():
+        for m in ev.pattern.finditer(text, body_start, report.end):
+            sent = _sentence_at(report, starts, m.start())
+            year = ev.year_of(m)
+            if sent is None or not year or m.end() > sent.end:
+                continue
+            role = "plan" if sent.section == "plan" else "report"
+            out.append(YearEvidence(year, role, "event", m.group(0), m.start(), m.end()))
+    out.sort(key=lambda e: e.char_start)
     return out
 
 
