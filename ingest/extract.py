@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ingest.numbers import NUMBER_RE, Quantity, parse_match
+from ingest.numbers import NUMBER_RE, Quantity, parse_match, to_matching_text
 from ingest.segment import ReportSegment, Sentence
 
 # Words in the clause before a number that decide its kind; the nearest one wins.
@@ -293,14 +293,14 @@ def _compatible(a: Mention, b: Mention, loose: bool) -> bool:
 
 
 def _tolerance(m: Mention) -> float:
-    digits = m.number_text.split(".")
-    if len(digits) > 1:
-        decimals = len(re.match(r"\d*", digits[1]).group(0))
-        base = 10 ** -decimals
-    else:
-        base = 1.0
-    scale = m.value / float(re.sub(r"[^\d.]", "", m.number_text) or 1) if re.search(r"\d", m.number_text) else 1.0
-    return 0.5 * base * max(scale, 1.0) + 1e-9
+    """Half a unit of the last written digit, in base units (`306.85亿元` → 0.005亿元)."""
+    digits = re.search(r"\d+(?:\.(\d+))?", to_matching_text(m.number_text).replace(",", ""))
+    if digits is None:  # Chinese numerals are whole numbers
+        return 0.5 + 1e-9
+    decimals = len(digits.group(1) or "")
+    written = float(digits.group(0))
+    scale = abs(m.value / written) if written else 1.0
+    return 0.5 * 10 ** -decimals * max(scale, 1.0) + 1e-9
 
 
 # Parts that add up to less than this share of their total are read as a list of the main items only

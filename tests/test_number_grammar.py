@@ -117,3 +117,14 @@ def test_random_text_never_raises(text: str) -> None:
 def test_parse_quantity_rejects_non_quantities() -> None:
     assert parse_quantity("工作") is None
     assert parse_quantity("5271.46亿元").value == pytest.approx(527_146_000_000)
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("全年举办活动0场，其中讲座0场、培训0场。", "consistent"),  # zeros: no division by the written number
+    ("产值306.85亿元，其中工业300亿元、服务业6.85亿元。", "consistent"),
+    ("产值325.98亿元，其中工业300亿元、服务业6.85亿元。", "mismatch"),
+    ("举办活动１００场，其中讲座５０场、培训５０场。", "consistent"),
+])
+def test_total_status_within_rounding(text: str, status: str) -> None:
+    parsed = parse_text("一、工作成效\n" + text)
+    assert [r.status for r in parsed.relations] == [status]

@@ -97,3 +97,24 @@ def test_owners_without_findings_get_nothing_unless_notify_clean(samples_run, sm
     assert clean, "the samples leave at least one owner without findings"
     for r in clean:
         assert (r.email in outcome["sent"]) == r.notify_clean
+
+
+def test_a_failed_run_is_recorded_and_the_admin_is_told(tmp_path, smtp_server, monkeypatch) -> None:
+    from ingest.lake import Lake
+    from pipeline.alerts import record_failure
+
+    controller, sink = smtp_server
+    for key, value in (("LAKE_DIR", tmp_path / "lake"), ("ADMIN_EMAIL", "admin@example.org"),
+                       ("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", controller.port)):
+        monkeypatch.setenv(key, str(value))
+
+    class TaskInstance:
+        task_id = "build"
+
+    record_failure({"run_id": "scheduled__2026-11-29T02:00:00+00:00", "task_instance": TaskInstance(),
+                    "exception": RuntimeError("dbt build failed: assert_metric_span_matches_text")})
+    runs = Lake(tmp_path / "lake").read_table("runs").to_pylist()
+    assert [r["status"] for r in runs] == ["failed: build: dbt build failed: assert_metric_span_matches_text"]
+    (rcpts, raw), = sink.messages
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert rcpts == ["admin@example.org"] and "failed in build" in message["Subject"]
