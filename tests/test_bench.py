@@ -1,0 +1,34 @@
+"""Smoke runs of the benchmark scripts (figures are printed by the scripts, never asserted as timings)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from pipeline.settings import PROJECT_ROOT
+
+
+def test_generator_is_deterministic_and_writes_its_truth(tmp_path) -> None:
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "generate.py"), "--reports", "6", "--seed", "3",
+                        "--out", str(tmp_path / name)], check=True, capture_output=True)
+    files_a = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files_a == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(files_a) == 6
+    for f in files_a:
+        if f.endswith(".txt"):
+            assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    truth = json.loads((tmp_path / "a.truth.json").read_text(encoding="utf-8"))
+    assert set(truth) == set(files_a) and all("totals" in t for t in truth.values())
+
+
+def test_run_script_writes_the_issue_keys(tmp_path) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--reports", "8", "--workers", "2",
+                           "--json", str(out), "--work", str(tmp_path), "--skip-e2e"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("extract_mb_per_s", "extract_workers_mb_per_s", "floor_mb_per_s", "jionlp_mb_per_s"):
+        assert figures[key] > 0, key
+    assert figures["mentions"] > 100
