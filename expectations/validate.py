@@ -37,6 +37,7 @@ class SuiteSpec:
     id_column: str
     span_columns: tuple[str, str]
     raw: dict
+    evidence_query: str | None = None  # fetches the sentence of failing rows only, for suites over big marts
 
 
 def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
@@ -50,7 +51,8 @@ def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
             if name not in CHECKS:
                 raise ValueError(f"{path.name}: expectation {exp['type']} names unknown check {name!r}")
         suites.append(SuiteSpec(raw["name"], meta["query"], meta["id_column"],
-                                tuple(meta.get("span_columns", ["char_start", "char_end"])), raw))
+                                tuple(meta.get("span_columns", ["char_start", "char_end"])), raw,
+                                meta.get("evidence_query")))
     return suites
 
 
@@ -110,6 +112,7 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
             ))
             run = checkpoint.run(batch_parameters={"dataframe": frame})
             rows_by_id = frame.set_index(spec.id_column, drop=False)
+            suite_findings: list[dict] = []
             for suite_result in run.run_results.values():
                 for r in suite_result.results:
                     cfg = r.expectation_config
@@ -124,10 +127,21 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
                     for index in r.result.get("unexpected_index_list") or []:
                         row = rows_by_id.loc[index[spec.id_column]]
                         row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-                        findings.append(_finding(meta, row.to_dict(), spec, owners))
+                        suite_findings.append(_finding(meta, row.to_dict(), spec, owners) | {"_id": index[spec.id_column]})
+            findings.extend(_with_evidence(con, spec, suite_findings))
         if docs_dir is not None:
             ctx.build_data_docs()
     return ValidationOutcome(results, findings)
+
+
+def _with_evidence(con: duckdb.DuckDBPyConnection, spec: SuiteSpec, found: list[dict]) -> list[dict]:
+    """Fill in the source sentence of the failing rows when the suite's query left it out (big marts)."""
+    if spec.evidence_query and found:
+        ids = sorted({f["_id"] for f in found})
+        evidence = dict(con.execute(spec.evidence_query, {"ids": ids}).fetchall())
+        for f in found:
+            f["evidence"] = f["evidence"] or evidence.get(f["_id"])
+    return [{k: v for k, v in f.items() if k != "_id"} for f in found]
 
 
 def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: pd.DataFrame) -> dict:

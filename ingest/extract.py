@@ -210,6 +210,32 @@ def _subject(q: Quantity, text: str, prefix: str, sent_end: int, previous_subjec
     return previous_subject
 
 
+RESPECTIVELY_RE = re.compile(r"([^，,；;。：:]*?)分别[^，,；;。]*$")
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def _respectively(clause: str, sentence_head: str) -> str | None:
+    """`一二三产增加值分别增长3.5%、6%、5%左右`, `城镇和农村居民收入分别增长5%、6%`: the i-th number after 分别
+    belongs to the i-th item before it."""
+    m = RESPECTIVELY_RE.search(sentence_head)
+    if m is None or "分别" not in clause and "、" not in clause:
+        return None
+    head = LEADING_NOISE_RE.sub("", m.group(1))
+    after = sentence_head[m.end(1):]
+    index = len(re.findall(r"[、和及]", after[after.find("分别"):]))  # numbers already listed after 分别
+    run = re.match(rf"[{CN_ORDINALS}]{{2,}}", head)
+    if run:  # 一二三产增加值 → 一产增加值, 二产增加值, 三产增加值
+        items = [ch + head[run.end():] for ch in run.group(0)]
+    else:
+        items = [i for i in re.split(r"[、和及与]", head) if i]
+    if len(items) < 2 or index >= len(items):
+        return None
+    item, last = items[index], items[-1]
+    if len(item) <= 3 < len(last) and index < len(items) - 1:
+        return item + last[len(item):]  # 城镇和农村居民收入 → 城镇居民收入: the shared head noun
+    return item
+
+
 def _bare(m: re.Match[str], matching: str) -> bool:
     """A numeral with nothing around it that could make it a quantity (统一, 进一步, a year in a name):
     skipped before the costly parse. Ranks (第一) and `人次492.4万` keep going."""
@@ -245,7 +271,9 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 q = replace(q, unit=UNIT_BEFORE[matching[q.start - 2:q.start]])
             prefix = _clause_before(text, max(sent.start, previous_end), q.start)
             kind, sign = _kind(q, _clause_before(text, sent.start, q.start))
-            subject = _subject(q, text, prefix, sent.end, previous_subject)
+            clause = _clause_before(text, sent.start, q.start)
+            pairing = _respectively(clause, text[sent.start:q.start])
+            subject = pairing or _subject(q, text, prefix, sent.end, previous_subject)
             previous_subject = subject
             previous_end = q.end
             out.append(Mention(
@@ -355,7 +383,7 @@ def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[R
             continue  # across a full stop only when the next sentence opens with 其中
         first = ms[pi0]
         candidates = [i for i in idx[:k] if i not in used and ms[i].kind not in ("growth_rate", "share", "duration")
-                      and ms[i].unit not in ("percent", "pp", "rank")]
+                      and ms[i].unit not in ("percent", "pp", "rank") and not _in_inclusion_note(text, ms[i])]
         strict = [i for i in candidates if _compatible(ms[i], first, loose=False)]
         if strict:
             ti = strict[-1]
@@ -365,8 +393,13 @@ def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[R
             continue
         total = ms[ti]
         parts: list[int] = []
+        inner = _paren_depth(text, total.char_end, first.char_start) > 0  # `60场（其中20场、40场）`
         for pi in idx[k:]:
             p = ms[pi]
+            if inner and _paren_depth(text, total.char_end, p.char_start) <= 0:
+                break  # the bracket of a nested breakdown closed: what follows belongs to the outer list
+            if _paren_depth(text, first.char_start, p.char_start) > 0 or _in_inclusion_note(text, p):
+                continue  # a part's own breakdown `（其中…）` or a `（含…）` note is not another part
             between = text[ms[parts[-1]].char_end if parts else total.char_end:p.char_start]
             if parts and ("。" in between or "；" in between or len(between) > 30):
                 break
@@ -382,6 +415,20 @@ def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[R
         parts_sum, status = _status(total, [ms[p] for p in parts], "subset" if partial else relation)
         out.append(Relation(total.report_seq, relation, ti, tuple(parts), parts_sum, status))
         used.add(ti)
+
+
+def _paren_depth(text: str, start: int, end: int) -> int:
+    """How many brackets opened between start and end are still open at end."""
+    span = text[start:end]
+    return span.count("（") + span.count("(") - span.count("）") - span.count(")")
+
+
+def _in_inclusion_note(text: str, m: Mention) -> bool:
+    """`支出100亿元（含上级补助20亿元）`: a number inside a 含/包括 note explains its total, it is not a part."""
+    opened = max(text.rfind("（", max(0, m.char_start - 20), m.char_start), text.rfind("(", max(0, m.char_start - 20), m.char_start))
+    if opened < 0 or "）" in text[opened:m.char_start] or ")" in text[opened:m.char_start]:
+        return False
+    return text[opened + 1:opened + 3].startswith(("含", "包括", "包含"))
 
 
 def _relations_parts_then_total(text: str, ms: list[Mention], idx: list[int], out: list[Relation], used: set[int]) -> None:

@@ -34,8 +34,9 @@ where f.status <> 'resolved' or f.resolved_in_latest_run
 order by case f.severity when 'error' then 0 when 'warning' then 1 else 2 end, f.check_name, f.source_file, f.char_start
 """
 TREND_SQL = """
-select h.owner_name as owner, h.run_id, min(h.run_at) over (partition by h.run_id) as run_at, h.check_name
+select h.owner_name as owner, h.run_id, min(h.run_at) as run_at, h.check_name, count(*) as n
 from staging.stg_lake__finding_history h
+group by all
 """
 
 
@@ -74,10 +75,13 @@ def highlight(sentence: str | None, span_text: str | None) -> Markup:
 
 def trend_svg(points: list[dict], checks: list[str]) -> Markup:
     """Findings per check over the last ten runs, as an inline SVG line chart."""
-    order = sorted({p["run_id"]: p["run_at"] for p in points}.items(), key=lambda kv: kv[1])[-10:]
+    first_seen: dict[str, object] = {}
+    for p in points:
+        first_seen[p["run_id"]] = min(p["run_at"], first_seen.get(p["run_id"], p["run_at"]))
+    order = sorted(first_seen.items(), key=lambda kv: kv[1])[-10:]
     runs = [r for r, _ in order]
-    series = {c: [(r, float(sum(1 for p in points if p["run_id"] == r and p["check_name"] == c))) for r in runs]
-              for c in checks}
+    counts = {(p["run_id"], p["check_name"]): p["n"] for p in points}
+    series = {c: [(r, float(counts.get((r, c), 0))) for r in runs] for c in checks}
     return line_chart(series, label="findings per check over the last runs")
 
 

@@ -128,3 +128,29 @@ def test_parse_quantity_rejects_non_quantities() -> None:
 def test_total_status_within_rounding(text: str, status: str) -> None:
     parsed = parse_text("一、工作成效\n" + text)
     assert [r.status for r in parsed.relations] == [status]
+
+
+@pytest.mark.parametrize(("text", "subjects"), [
+    ("一二三产增加值分别增长3.5%、6%、5%左右。", ["一产增加值", "二产增加值", "三产增加值"]),
+    ("城镇和农村居民人均可支配收入分别增长5.1%、6.3%。", ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+    ("举办20场展会、29场“宝安发布”和49场配套活动。", ["展会", "宝安发布", "配套活动"]),
+    ("气象教育等11个部门36名科技工作者参加。", ["部门", "科技工作者"]),
+    ("县科协对25个专业技术协会进行指导。", ["专业技术协会"]),
+])
+def test_subjects_of_lists_pairings_and_numbers_before_their_noun(text: str, subjects: list[str]) -> None:
+    assert [m.subject for m in parse_text("一、工作成效\n" + text).mentions] == subjects
+
+
+@pytest.mark.parametrize(("text", "relations"), [
+    ("一般公共预算支出100亿元（含上级补助20亿元），其中教育支出50亿元、卫生支出30亿元、社保支出20亿元。",
+     [("100亿元", ["50亿元", "30亿元", "20亿元"], "consistent")]),
+    ("全年举办活动100场，其中讲座60场（其中线上讲座20场、线下讲座40场）、培训40场。",
+     [("100场", ["60场", "40场"], "consistent"), ("60场", ["20场", "40场"], "consistent")]),
+    ("全年举办活动100场，其中讲座60场（其中线上讲座20场、线下讲座30场）、培训40场。",
+     [("100场", ["60场", "40场"], "consistent"), ("60场", ["20场", "30场"], "mismatch")]),
+])
+def test_inclusion_notes_and_nested_breakdowns(text: str, relations: list) -> None:
+    p = parse_text("一、工作成效\n" + text)
+    got = [(p.mentions[r.total_index].number_text, [p.mentions[i].number_text for i in r.part_indexes], r.status)
+           for r in p.relations]
+    assert got == relations

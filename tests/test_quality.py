@@ -56,9 +56,11 @@ def test_findings_quote_their_source_and_say_what_was_expected(checks_run) -> No
     settings, _ = checks_run
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         rows = dict(con.execute("select check_name, expected || ' | ' || evidence from marts.fct_dq_finding "
-                                "where check_name in ('total_mismatch', 'plan_attainment_out_of_range')").fetchall())
+                                "where check_name in ('total_mismatch', 'plan_attainment_out_of_range', 'share_over_100')"
+                                ).fetchall())
     assert rows["total_mismatch"].startswith("parts add up to 90, total says 100 | 全年举办科技活动100场")
     assert "actual 3" in rows["plan_attainment_out_of_range"]
+    assert rows["share_over_100"].endswith("| 全区森林覆盖率达到120%，村集体经营收入3000人。")  # fetched for the failing row
 
 
 def test_plan_target_without_actual_and_growth_inconsistency_on_the_samples(samples_run) -> None:
@@ -89,3 +91,28 @@ def test_a_corrected_republication_resolves_its_finding(tmp_path) -> None:
     assert status == {"total_mismatch": "resolved/run-1", "placeholder_number": "open/run-1"}
     assert ledger == {"ingested": 2, "superseded": 1}
     assert by_owner == [("run-2", 1)]
+
+
+def test_value_and_span_checks_fire_on_a_corrupted_warehouse(samples_run, tmp_path) -> None:
+    """negative_count and span_mismatch guard against extractor bugs, which text cannot plant: corrupt a
+    scratch copy of the samples' warehouse and validate it with the real suites."""
+    from expectations.validate import validate_warehouse
+
+    settings, _ = samples_run
+    scratch = tmp_path / "corrupt.duckdb"
+    shutil.copy(settings.warehouse_path, scratch)
+    with duckdb.connect(str(scratch)) as con:
+        victim, other = [r[0] for r in con.execute(
+            "select metric_id from marts.fct_metric where unit = 'count' order by metric_id limit 2").fetchall()]
+        con.execute("update marts.fct_metric set value = -3 where metric_id = ?", [victim])
+        con.execute("update marts.fct_metric set char_start = char_start + 1 where metric_id = ?", [other])
+    outcome = validate_warehouse(scratch, "corrupt-run")
+    fired = {(f["check_name"], f["char_start"]) for f in outcome.findings}
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        spans = dict(con.execute("select metric_id, char_start from marts.fct_metric where metric_id in (?, ?)",
+                                 [victim, other]).fetchall())
+    assert ("negative_count", spans[victim]) in fired
+    assert ("span_mismatch", spans[other]) in fired
+    assert {c for c, _ in fired} >= {"negative_count", "span_mismatch"}
+    clean = validate_warehouse(settings.warehouse_path, "clean-run")
+    assert not {f["check_name"] for f in clean.findings} & {"negative_count", "span_mismatch"}
