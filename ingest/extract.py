@@ -80,6 +80,7 @@ class Mention:
     is_plan_target: bool
     sentence: str
     sentence_start: int
+    heading_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 unit=q.unit, classifier=q.classifier, approx=q.approx, kind=kind, subject=subject,
                 section=sent.section, period=next((p for end, p in reversed(periods) if end <= q.start), None),
                 is_plan_target=sent.section == "plan" or plan_cue,
-                sentence=sent.text, sentence_start=sent.start,
+                sentence=sent.text, sentence_start=sent.start, heading_path=sent.heading_path,
             ))
     return out
 

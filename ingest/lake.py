@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # bump when extraction output changes: the next run parses everything again
 
 _STR, _INT, _F64, _BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 _TS = pa.timestamp("us", tz="UTC")
@@ -40,6 +40,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("report_seq", _INT), ("char_start", _INT), ("char_end", _INT), ("number_text", _STR), ("value", _F64),
         ("value_high", _F64), ("unit", _STR), ("classifier", _STR), ("approx", _STR), ("kind", _STR),
         ("subject", _STR), ("section", _STR), ("period", _STR), ("is_plan_target", _BOOL), ("sentence", _STR),
+        ("heading_path", _STR),
     ]),
     "relations": pa.schema([
         ("check_id", _STR), ("report_id", _STR), ("document_id", _STR), ("source_file", _STR),

@@ -53,6 +53,7 @@ class Sentence:
     text: str
     section: str
     paragraph: int
+    heading_path: str = ""  # the headings above the sentence, outermost first: `一、… > （二）… > 3.…`
 
 
 @dataclass
@@ -162,17 +163,18 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
         if (title_start is not None and s == title_start) or GREETING_RE.match(body):
             if state.paragraph > 1:
                 state.closed = True  # a closing address (各位代表，同志们！) ends the work content
-            seg.sentences.append(Sentence(s, e, body, "other", state.paragraph))
+            seg.sentences.append(Sentence(s, e, body, "other", state.paragraph, ""))
             continue
         heading = _as_heading(body, s, e)
         if heading is not None:
             _enter_heading(state, heading, seg)
             seg.headings.append(heading)
-            seg.sentences.append(Sentence(s, e, body, state.section, state.paragraph))
+            _push_heading(state, heading)
+            seg.sentences.append(Sentence(s, e, body, state.section, state.paragraph, _path(state)))
         else:
             _enter_paragraph(state, body, seg)
             for ss, se in split_sentences(text, s, e):
-                seg.sentences.append(Sentence(ss, se, text[ss:se], state.section, state.paragraph))
+                seg.sentences.append(Sentence(ss, se, text[ss:se], state.section, state.paragraph, _path(state)))
         state.paragraph += 1
     return seg
 
@@ -184,6 +186,8 @@ class _SectionState:
     top_style: str | None = None
     last_ordinal: dict[str, int] = field(default_factory=dict)
     closed: bool = False
+    style_rank: dict[str, int] = field(default_factory=dict)  # heading styles in order of first use = depth
+    stack: list[Heading] = field(default_factory=list)  # the open headings, outermost first
 
 
 def _ordinal_number(ordinal: str) -> int:
@@ -209,6 +213,18 @@ def _as_heading(body: str, s: int, e: int) -> Heading | None:
         if kind is not None:
             return Heading(s, e, body, "plain", "", kind)
     return None
+
+
+def _push_heading(state: _SectionState, h: Heading) -> None:
+    """Headings form a tree: a style first used later sits deeper; a heading closes those at or below it."""
+    rank = state.style_rank.setdefault(h.style, len(state.style_rank))
+    while state.stack and state.style_rank[state.stack[-1].style] >= rank:
+        state.stack.pop()
+    state.stack.append(h)
+
+
+def _path(state: _SectionState) -> str:
+    return " > ".join(h.text[:40] for h in state.stack)
 
 
 def _track_numbering(state: _SectionState, style: str, ordinal: str) -> bool:

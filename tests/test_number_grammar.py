@@ -154,3 +154,17 @@ def test_inclusion_notes_and_nested_breakdowns(text: str, relations: list) -> No
     got = [(p.mentions[r.total_index].number_text, [p.mentions[i].number_text for i in r.part_indexes], r.status)
            for r in p.relations]
     assert got == relations
+
+
+def test_headings_form_a_tree_over_every_style() -> None:
+    text = ("区科技局2024年工作总结\n2024年，区科技局开展工作。\n一、工作成效\n（一）企业培育\n1.国高企业\n新增国高企业30家。\n"
+            "2.科技型企业\n新增科技型企业40家。\n（二）研发投入\n研发投入达到5亿元。\n——重点项目\n实施项目12项。\n"
+            "二、明年计划\n力争新增国高企业50家。")
+    got = [(m.number_text, m.heading_path, m.section) for m in parse_text(text).mentions]
+    assert got == [
+        ("30家", "一、工作成效 > （一）企业培育 > 1.国高企业", "result"),
+        ("40家", "一、工作成效 > （一）企业培育 > 2.科技型企业", "result"),
+        ("5亿元", "一、工作成效 > （二）研发投入", "result"),
+        ("12项", "一、工作成效 > （二）研发投入 > ——重点项目", "result"),
+        ("50家", "二、明年计划", "plan"),
+    ]

@@ -17,6 +17,7 @@ select
     metrics.period,
     metrics.is_plan_target,
     metrics.sentence,
+    metrics.heading_path,
     reports.org_name,
     reports.report_year,
     links.metric_code

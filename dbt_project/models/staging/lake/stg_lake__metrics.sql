@@ -16,5 +16,6 @@ select
     section,
     period,
     is_plan_target,
-    sentence
+    sentence,
+    heading_path
 from {{ source('lake', 'metrics') }}
