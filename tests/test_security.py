@@ -117,8 +117,12 @@ def test_no_credentials_in_tracked_files() -> None:
 
 
 def _peak_rss_of(code: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Run `code` in a fresh interpreter; return the peak RSS (MB) it reports of itself, and its output."""
-    code += "\nimport resource, sys\nprint('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    """Run `code` in a fresh interpreter; return the peak RSS (MB) it reports of itself, and its output.
+
+    VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child forked from a big pytest process
+    would report the parent's size."""
+    code += ("\nimport re, sys\nhwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+             "print('PEAK', hwm, file=sys.stderr)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT,
                           env={**os.environ, **(env or {})}, check=False, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
