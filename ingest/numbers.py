@@ -17,9 +17,14 @@ _FULLWIDTH = str.maketrans(
 )
 
 
+# A full-width comma between a digit and exactly three more is a thousands separator (`1，234万元`); elsewhere
+# it separates clauses and stays.
+_THOUSANDS_COMMA_RE = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")
+
+
 def to_matching_text(text: str) -> str:
-    """Return a same-length copy of `text` with full-width digits, `％` and `．` made ASCII."""
-    return text.translate(_FULLWIDTH)
+    """Return a same-length copy of `text` with full-width digits, `％`, `．` and thousands `，` made ASCII."""
+    return _THOUSANDS_COMMA_RE.sub(",", text.translate(_FULLWIDTH))
 
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
