@@ -19,6 +19,16 @@ DEFAULT_ARGS = {
 }
 
 
+def _locked_stage(name: str, run_id: str | None):  # type: ignore[no-untyped-def]
+    """Run one stage of pipeline.stages under the run lock (a CLI run at the same time waits, up to 10 min)."""
+    from pipeline import stages
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env()
+    with stages.run_lock(settings, wait_seconds=600):
+        return getattr(stages, name)(settings, stages.safe_run_id(run_id))
+
+
 def _on_failure(context) -> None:  # type: ignore[no-untyped-def]
     from pipeline.alerts import record_failure
 
@@ -40,12 +50,7 @@ def annual_reports_nightly() -> None:
     @task
     def discover(run_id: str | None = None) -> list[dict]:
         """Record every landed file in the ledger; return the new documents to parse."""
-        from pipeline.settings import Settings
-        from pipeline.stages import discover_stage, run_lock, safe_run_id
-
-        settings = Settings.from_env()
-        with run_lock(settings, wait_seconds=600):
-            return discover_stage(settings, safe_run_id(run_id))
+        return _locked_stage("discover_stage", run_id)
 
     @task(max_active_tis_per_dagrun=8)
     def ingest(document: dict) -> dict:
@@ -59,32 +64,17 @@ def annual_reports_nightly() -> None:
     @task(trigger_rule="none_failed")  # runs when nothing new landed (ingest mapped to zero and skipped)
     def build(parsed: list[dict], run_id: str | None = None) -> dict:
         """dbt build into a fresh candidate warehouse file."""
-        from pipeline.settings import Settings
-        from pipeline.stages import build_stage, run_lock, safe_run_id
-
-        settings = Settings.from_env()
-        with run_lock(settings, wait_seconds=600):
-            return build_stage(settings, safe_run_id(run_id))
+        return _locked_stage("build_stage", run_id)
 
     @task
     def validate(_built: dict, run_id: str | None = None) -> dict:
         """GX over the candidate; finding lifecycle; quality marts."""
-        from pipeline.settings import Settings
-        from pipeline.stages import run_lock, safe_run_id, validate_stage
-
-        settings = Settings.from_env()
-        with run_lock(settings, wait_seconds=600):
-            return validate_stage(settings, safe_run_id(run_id))
+        return _locked_stage("validate_stage", run_id)
 
     @task
     def promote(_validated: dict, run_id: str | None = None) -> dict:
         """Atomically replace the published warehouse with the candidate."""
-        from pipeline.settings import Settings
-        from pipeline.stages import promote_stage, run_lock, safe_run_id
-
-        settings = Settings.from_env()
-        with run_lock(settings, wait_seconds=600):
-            return promote_stage(settings, safe_run_id(run_id))
+        return _locked_stage("promote_stage", run_id)
 
     @task
     def publish_reports(_promoted: dict, run_id: str | None = None) -> dict:
