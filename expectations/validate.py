@@ -189,7 +189,3 @@ def with_finding_keys(findings: list[dict], run_id: str, run_at: datetime) -> li
         out.append({**f, "run_id": run_id, "run_at": run_at, "finding_key": key})
     return out
 
-
-def suite_names() -> list[str]:
-    return [s.name for s in load_suites()]
-

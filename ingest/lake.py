@@ -77,7 +77,6 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 PARSED_TABLES = ("documents", "reports", "metrics", "relations", "findings")
-QUALITY_TABLES = ("gx_results", "finding_history", "runs")
 
 
 class Lake:

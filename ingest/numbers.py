@@ -58,11 +58,6 @@ def parse_chinese_integer(text: str) -> int:
     return total + section + (digit or 0)
 
 
-def parse_chinese_digits_sequence(text: str) -> int:
-    """`二〇二三` → 2023 (digit-by-digit numerals, used in years)."""
-    return int("".join(str(CN_DIGITS[ch]) for ch in text))
-
-
 @dataclass(frozen=True)
 class UnitSpec:
     """How a written unit maps onto the contract: its code, the multiplier to base units, its kind hint."""
@@ -147,9 +142,6 @@ NUMBER_RE = re.compile(
     rf"(?P<suffix>{_suffix_alt})?"
 )
 
-# The cheapest pass any extractor must pay: where could a number start? (used by the benchmark's floor)
-NUMBER_START_RE = re.compile(rf"{_ARABIC}|{_CN_NUM}")
-
 MULTIPLIER_TEXT = {"万": "1e4", "亿": "1e8", "万亿": "1e12", "千万": "1e7", "百万": "1e6", "十万": "1e5"}
 
 
@@ -193,8 +185,6 @@ def parse_match(m: re.Match[str], text: str) -> Quantity | None:
         if (UNITS.get(unit_word) or UnitSpec("count")).duration:
             return None  # 百年一遇, 千年: idioms, not durations
         numeral = "一" + g["bare_mult"] if g["bare_mult"] != "万" else "一万"
-    if g["cn"] and g["mult"] is None and g["cn"][-1] in "万亿" and len(g["cn"]) > 1:
-        pass
     try:
         value = _numeral_value(numeral, g["mult"])
     except (ValueError, KeyError, InvalidOperation):
