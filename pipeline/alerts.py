@@ -42,10 +42,9 @@ def record_failure(context: dict) -> None:
     lake.write_rows("runs", f"failed-{run_id}-{task_id}".replace(":", "-").replace("+", "-"), [{
         "run_id": run_id, "started_at": now, "finished_at": now, "status": f"failed: {task_id}: {error[:500]}",
         "n_new": None, "n_ingested": None, "n_quarantined": None, "seconds": None}])
-    smtp = smtp_from_airflow()
-    if smtp is None and settings.smtp_host:
-        smtp = {"host": settings.smtp_host, "port": settings.smtp_port, "user": settings.smtp_user,
-                "password": settings.smtp_password, "sender": settings.smtp_sender}
+    from pipeline.stages import smtp_from_settings
+
+    smtp = smtp_from_airflow() or smtp_from_settings(settings)
     if smtp is None or not settings.admin_email:
         log.error("run %s failed in %s: %s (no admin e-mail configured)", run_id, task_id, error)
         return
