@@ -34,6 +34,9 @@ HEADING_KIND_RES: list[tuple[str, re.Pattern[str]]] = [
     ("result", re.compile(r"成效|成绩|回顾|主要工作|工作举措|完成情况|工作总结|主要做法|进展|执行情况|工作情况"
                           r"|成果|亮点")),
 ]
+# Plan wording strong enough to turn a results part into the plan from a sub-heading; the weaker words
+# (重点工作, 主要任务…) also title results (`（一）重点工作推进有力` under `一、2022年工作成效`).
+PLAN_SUBHEADING_RE = re.compile(r"工作计划|工作思路|工作打算|工作安排|工作设想|下一步|明年|新的一年|预期目标|\d{4}年工作要点")
 # A paragraph that states the coming year's overall idea right before a (re)numbered plan list.
 PLAN_INTRO_RE = re.compile(r"总体思路|工作思路|总体要求|指导思想|主要预期目标|预期目标是|工作安排")
 # Wording that opens a plan part whose heading was lost (checked at the start of a paragraph).
@@ -245,12 +248,19 @@ def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None
     if state.closed:
         state.section = "other"
     elif h.kind is not None and (h.style in (state.top_style, "plain") or h.kind != "result"):
-        state.section = h.kind
+        if not _weak_plan_subheading(state, h):
+            state.section = h.kind
     elif restarted and state.section in ("result", "problem"):
         state.section = "plan"  # numbering restarts after the results: the plan's heading was lost
         _relabel_plan_intro(seg)
     elif state.section == "other":
         state.section = "result"
+
+
+def _weak_plan_subheading(state: _SectionState, h: Heading) -> bool:
+    """A sub-heading inside the results whose plan wording is ambiguous keeps the results section."""
+    return (h.kind == "plan" and state.section == "result" and h.style not in (state.top_style, "plain")
+            and not PLAN_SUBHEADING_RE.search(h.text))
 
 
 def _relabel_plan_intro(seg: ReportSegment) -> None:

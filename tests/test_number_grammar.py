@@ -168,3 +168,13 @@ def test_headings_form_a_tree_over_every_style() -> None:
         ("12项", "一、工作成效 > （二）研发投入 > ——重点项目", "result"),
         ("50家", "二、明年计划", "plan"),
     ]
+
+
+@pytest.mark.parametrize(("subheading", "section"), [
+    ("（一）重点工作推进有力", "result"),  # 重点工作 also titles results: the enclosing 成效 part wins
+    ("（二）主要任务完成情况", "result"),
+    ("（三）2025年工作计划", "plan"),  # unambiguous plan wording still opens the plan
+])
+def test_sub_headings_with_ambiguous_plan_words_stay_in_the_results(subheading: str, section: str) -> None:
+    text = f"区科技局2024年工作总结\n2024年，区科技局开展工作。\n一、2024年工作成效\n{subheading}\n新增国高企业30家。"
+    assert [m.section for m in parse_text(text).mentions] == [section]
