@@ -21,6 +21,10 @@ ORG_KINDS = [
     ("{place}区财政局", "财政"), ("{place}县农业农村局", "农业"), ("{place}市老科协", "科协"),
 ]
 PLACES = ["东湖", "西山", "南城", "北川", "青云", "白沙", "金水", "临江", "长宁", "安平", "清河", "龙泉", "石门", "永和"]
+# Each subsection reports on one area, so its metrics have their own subjects (a real report does not repeat
+# 研发投入强度 with a new value in every subsection; the repeated_metric_disagrees check would rightly fire).
+AREAS = ["高新区", "经开区", "东城片区", "西城片区", "南部新城", "北部新城", "滨江片区", "临港片区", "城关镇", "新桥镇",
+         "石桥镇", "白云乡", "青山乡", "河口镇", "双河镇", "太平镇", "和平乡", "长安镇", "兴隆镇", "永安乡"]
 CN = "零一二三四五六七八九"
 
 
@@ -80,14 +84,15 @@ def make_report(rng: random.Random, index: int) -> tuple[str, dict]:
              f"　　一、{year}年工作成效"]
     planted = []
     n_metric_sentences = 0
-    for section in range(1, rng.randint(12, 20)):
-        lines.append(f"　　（{cn_number(section)}）重点工作推进有力")
+    n_sections = rng.randint(12, 20)
+    for section, area in zip(range(1, n_sections), rng.sample(AREAS, n_sections - 1), strict=True):
+        lines.append(f"　　（{cn_number(section)}）{area}重点工作推进有力")
         lines.append("　　" + prose(rng, rng.randint(20, 40)))
-        sentences = metric_sentences(rng, kind)
+        sentences = [area + s for s in metric_sentences(rng, kind)]
         n_metric_sentences += len(sentences)
         if rng.random() < 0.6:
             text, truth = total_with_parts(rng, mismatch=rng.random() < 0.1)
-            sentences.append(text)
+            sentences.append(area + text)
             planted.append(truth)
         lines.append("　　" + "".join(sentences))
     lines += ["　　二、存在的问题", "　　一是创新投入仍显不足；二是人才引进难度较大；三是基层服务能力有待提升。",

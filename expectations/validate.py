@@ -90,7 +90,6 @@ class ValidationOutcome:
 def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None) -> ValidationOutcome:
     """Run every suite against `database` (opened read-only); return GX results and findings."""
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
 
     ctx = _context(docs_dir)
     source = ctx.data_sources.add_pandas("warehouse")
@@ -98,21 +97,19 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
     findings: list[dict] = []
     now = datetime.now(UTC)
     with duckdb.connect(str(database), read_only=True) as con:
-        owners = con.execute(REPORT_OWNERS_SQL).df().set_index("report_id")
+        owners = _records_by(con.execute(REPORT_OWNERS_SQL).df(), "report_id")
         for spec in load_suites():
             frame = con.execute(spec.query).df()
             batch = source.add_dataframe_asset(spec.name).add_batch_definition_whole_dataframe("all")
             suite = ctx.suites.add(gx.ExpectationSuite(**{k: v for k, v in spec.raw.items() if k != "meta"},
                                                        meta=spec.raw.get("meta", {})))
             definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
-            actions = [UpdateDataDocsAction(name="data_docs")] if docs_dir is not None else []
             checkpoint = ctx.checkpoints.add(gx.Checkpoint(
-                name=f"nightly_{spec.name}", validation_definitions=[definition], actions=actions,
+                name=f"nightly_{spec.name}", validation_definitions=[definition], actions=[],
                 result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [spec.id_column]},
             ))
             run = checkpoint.run(batch_parameters={"dataframe": frame})
-            rows_by_id = frame.set_index(spec.id_column, drop=False)
-            suite_findings: list[dict] = []
+            failing: list[tuple[dict, object]] = []  # (expectation meta, id of the failing row)
             for suite_result in run.run_results.values():
                 for r in suite_result.results:
                     cfg = r.expectation_config
@@ -124,14 +121,21 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
                         "success": bool(r.success), "element_count": int(r.result.get("element_count") or 0),
                         "unexpected_count": int(r.result.get("unexpected_count") or 0), "validated_at": now,
                     })
-                    for index in r.result.get("unexpected_index_list") or []:
-                        row = rows_by_id.loc[index[spec.id_column]]
-                        row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-                        suite_findings.append(_finding(meta, row.to_dict(), spec, owners) | {"_id": index[spec.id_column]})
+                    failing += [(meta, index[spec.id_column]) for index in r.result.get("unexpected_index_list") or []]
+            # One pass over the frame for all failing rows: looking rows up one by one costs minutes on big marts.
+            rows = _records_by(frame[frame[spec.id_column].isin({i for _, i in failing})], spec.id_column)
+            suite_findings = [_finding(meta, rows[i], spec, owners) | {"_id": i} for meta, i in failing]
             findings.extend(_with_evidence(con, spec, suite_findings))
         if docs_dir is not None:
-            ctx.build_data_docs()
+            ctx.build_data_docs()  # once, for every suite's results (not once per checkpoint)
     return ValidationOutcome(results, findings)
+
+
+def _records_by(frame: pd.DataFrame, column: str) -> dict:
+    """Rows as plain dicts (NaN/NaT as None) keyed by `column`; the first row wins on duplicates."""
+    clean = frame.drop_duplicates(column).astype(object)
+    clean = clean.where(clean.notna(), None)
+    return {r[column]: r for r in clean.to_dict("records")}
 
 
 def _with_evidence(con: duckdb.DuckDBPyConnection, spec: SuiteSpec, found: list[dict]) -> list[dict]:
@@ -144,13 +148,12 @@ def _with_evidence(con: duckdb.DuckDBPyConnection, spec: SuiteSpec, found: list[
     return [{k: v for k, v in f.items() if k != "_id"} for f in found]
 
 
-def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: pd.DataFrame) -> dict:
-    row = {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in row.items()}
-    owner = owners.loc[row["report_id"]] if row.get("report_id") in owners.index else None
+def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: dict[str, dict]) -> dict:
+    owner = owners.get(row.get("report_id"))
     check = meta["check_name"]
     start_col, end_col = spec.span_columns
     return {
-        "document_id": row.get("document_id") if row.get("document_id") is not None else (owner["document_id"] if owner is not None else None),
+        "document_id": row.get("document_id") if row.get("document_id") is not None else (owner["document_id"] if owner else None),
         "source_file": row.get("source_file"), "report_id": row.get("report_id"),
         "check_name": check, "severity": CHECKS[check].severity,
         "char_start": None if row.get(start_col) is None else int(row[start_col]),
@@ -158,10 +161,10 @@ def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: pd.DataFrame) -> di
         "message": _format(meta.get("message"), row) or CHECKS[check].description,
         "evidence": row.get("evidence") or row.get("sentence"),
         "expected": _format(meta.get("expected"), row),
-        "org_name": owner["org_name"] if owner is not None else row.get("org_name"),
-        "report_year": None if owner is None or pd.isna(owner["report_year"]) else int(owner["report_year"]),
-        "owner_name": owner["owner_name"] if owner is not None else None,
-        "owner_email": owner["owner_email"] if owner is not None else None,
+        "org_name": owner["org_name"] if owner else row.get("org_name"),
+        "report_year": None if not owner or owner["report_year"] is None else int(owner["report_year"]),
+        "owner_name": owner["owner_name"] if owner else None,
+        "owner_email": owner["owner_email"] if owner else None,
     }
 
 

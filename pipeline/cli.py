@@ -39,8 +39,12 @@ def _settings(landing: Path | None = None, warehouse: Path | None = None, report
 def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt,
         reports: Path | None = ReportsOpt, lake: Path | None = LakeOpt,
         workers: int = typer.Option(0, help="Parallel parsing processes (0: one per core)."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary.")) -> None:
-    """Ingest what is new in the landing folder, rebuild the warehouse, run the checks, write the reports."""
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary."),
+        force: bool = typer.Option(False, "--force", help="Rebuild even when no input changed since the last build.")) -> None:
+    """Ingest what is new in the landing folder, rebuild the warehouse, run the checks, write the reports.
+
+    When nothing changed since the published build (no new file, same code and owners), the build is skipped.
+    """
     from tqdm import tqdm
 
     settings = _settings(landing, warehouse, reports, lake)
@@ -61,7 +65,7 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
         bar.update(1)
 
     try:
-        out = run_all(settings, progress=progress, doc_progress=doc_progress)
+        out = run_all(settings, progress=progress, doc_progress=doc_progress, force=force)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
@@ -71,7 +75,8 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
     finally:
         if bar is not None:
             bar.close()
-    typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined")
+    typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined"
+               + ("; nothing changed, the published warehouse was kept" if out["skipped"] else ""))
     typer.echo(format_summary(out["summary"]))
 
 

@@ -8,6 +8,8 @@ landing → discover → ingest (per document, parallel) → lake → build (dbt
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +28,10 @@ from pipeline.settings import Settings
 from pipeline.transform import run_dbt
 
 DQ_SELECTOR = "tag:dq"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The code that turns the lake into the published warehouse: a change to any of it forces a rebuild.
+BUILD_CODE_GLOBS = ("dbt_project/**/*.sql", "dbt_project/**/*.yml", "dbt_project/**/*.csv",
+                    "expectations/**/*.json", "expectations/**/*.py", "publish/**/*.py", "publish/templates/*")
 
 
 class RunLocked(RuntimeError):
@@ -131,13 +137,69 @@ def ingest_all(settings: Settings, documents: list[dict], workers: int | None = 
 
 # --- build, validate, promote ---------------------------------------------------------------------------
 
-def build_stage(settings: Settings, run_id: str) -> dict:
-    """dbt build (models + tests, quality marts excluded) into a fresh candidate file."""
+def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
+    """A digest of everything the published warehouse is a function of.
+
+    The parsed lake (each file's name, size and mtime: documents are written once, atomically), the state of
+    every landed file in this run's ledger (path, bytes, status; not the time it was seen), the owners file,
+    and the dbt project, suites and report code. Equal digests mean a rebuild would publish the same marts.
+    """
+    lake = lake_of(settings)
+    h = hashlib.sha256()
+    for path in sorted(lake.parsed_dir.rglob("*.parquet")):
+        st = path.stat()
+        h.update(f"{path.relative_to(lake.root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    ledger = lake.table_dir("ledger") / f"{run_id}.parquet"
+    if ledger.exists():
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(ledger, columns=["source_file", "sha256", "status", "reason"]).to_pylist()
+        for r in sorted(rows, key=lambda r: (r["source_file"], r["sha256"] or "")):
+            if r["status"] in ("new", "unchanged"):  # first sighting or not: the parsed lake tells the rest
+                r["status"] = "current"
+            h.update("\0".join(str(r[k]) for k in ("source_file", "sha256", "status", "reason")).encode() + b"\n")
+    h.update(settings.owners_file.read_bytes() if settings.owners_file.exists() else b"")
+    for pattern in BUILD_CODE_GLOBS:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            if "/target/" not in path.as_posix() and path.is_file():
+                h.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _published_state_path(settings: Settings) -> Path:
+    """The fingerprint of the published warehouse's inputs; lives in the lake, beside the ledger."""
+    return settings.lake_dir / "state" / "published.json"
+
+
+def _inputs_path(candidate: Path) -> Path:
+    return candidate.with_name(candidate.name + ".inputs.json")
+
+
+def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
+    """dbt build (models + tests, quality marts excluded) into a fresh candidate file.
+
+    When nothing the warehouse depends on changed since the published build (the nightly no-op), nothing
+    is built: the result says `skipped` and the later stages leave the published warehouse as it is.
+    """
     candidate = candidate_path(settings)
+    fingerprint = build_inputs_fingerprint(settings, run_id)
+    published = _read_published_state(settings)
+    if (not force and settings.warehouse_path.exists() and published.get("fingerprint") == fingerprint):
+        return {"skipped": True, "reason": f"inputs unchanged since run {published.get('run_id')}",
+                "candidate": None, "seconds": 0.0, "statuses": {}}
     candidate.unlink(missing_ok=True)
     Path(str(candidate) + ".wal").unlink(missing_ok=True)
+    _inputs_path(candidate).write_text(json.dumps({"fingerprint": fingerprint, "run_id": run_id}), encoding="utf-8")
     result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake_of(settings))
-    return {"candidate": str(candidate), "seconds": round(result.seconds, 2), "statuses": result.statuses}
+    return {"skipped": False, "candidate": str(candidate), "seconds": round(result.seconds, 2),
+            "statuses": result.statuses}
+
+
+def _read_published_state(settings: Settings) -> dict:
+    try:
+        return json.loads(_published_state_path(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def validate_stage(settings: Settings, run_id: str) -> dict:
@@ -192,6 +254,13 @@ def promote_stage(settings: Settings, run_id: str) -> dict:
         os.link(published, staging)  # a second name for the same inode: instant, no copy
         os.replace(staging, previous)
     os.replace(candidate, published)
+    inputs = _inputs_path(candidate)
+    if inputs.exists():  # remember what the published file was built from, for the next night's no-op check
+        state = _published_state_path(settings)
+        state.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(inputs, state)
+    else:
+        _published_state_path(settings).unlink(missing_ok=True)
     return {"warehouse": str(published), "previous": str(previous) if previous.exists() else None}
 
 
@@ -276,7 +345,7 @@ def reprocess(settings: Settings, progress: Callable[[str], None] | None = None)
         if parsed.exists():
             os.replace(parsed, aside)
     try:
-        out = run_all(settings, progress=progress)
+        out = run_all(settings, progress=progress, force=True)
     except BaseException:
         if aside.exists():
             shutil.rmtree(parsed, ignore_errors=True)
@@ -287,7 +356,7 @@ def reprocess(settings: Settings, progress: Callable[[str], None] | None = None)
 
 
 def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
-            doc_progress: Callable[[dict], None] | None = None) -> dict:
+            doc_progress: Callable[[dict], None] | None = None, force: bool = False) -> dict:
     """The whole nightly run without Airflow (the `warehouse run` command)."""
     run_id = run_id or new_run_id()
     say = progress or (lambda _msg: None)
@@ -302,14 +371,21 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
         timings["ingest"] = time.perf_counter() - t
         quarantined = [p for p in parsed if p["status"] == "quarantined"]
         say(f"ingest: {len(parsed) - len(quarantined)} parsed, {len(quarantined)} quarantined")
-        for stage, fn in (("build", build_stage), ("validate", validate_stage), ("promote", promote_stage),
-                          ("publish", publish_stage)):
-            t = time.perf_counter()
-            out = fn(settings, run_id)
-            timings[stage] = time.perf_counter() - t
-            say(f"{stage}: done in {timings[stage]:.1f}s")
-            if stage == "publish":
-                publish_out = out
+        t = time.perf_counter()
+        built = build_stage(settings, run_id, force=force)
+        timings["build"] = time.perf_counter() - t
+        publish_out: dict | None = None
+        if built["skipped"]:
+            say(f"build: skipped, {built['reason']}: the published warehouse and reports stay as they are")
+        else:
+            say(f"build: done in {timings['build']:.1f}s")
+            for stage, fn in (("validate", validate_stage), ("promote", promote_stage), ("publish", publish_stage)):
+                t = time.perf_counter()
+                out = fn(settings, run_id)
+                timings[stage] = time.perf_counter() - t
+                say(f"{stage}: done in {timings[stage]:.1f}s")
+                if stage == "publish":
+                    publish_out = out
     summary = summarize(settings)
     return {"run_id": run_id, "timings": timings, "parsed": len(parsed), "quarantined": len(quarantined),
-            "publish": publish_out, "summary": summary}
+            "skipped": built["skipped"], "publish": publish_out, "summary": summary}

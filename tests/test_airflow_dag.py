@@ -67,3 +67,12 @@ def test_dag_runs_end_to_end_through_airflow(tmp_path, monkeypatch) -> None:
         checks = {r[0] for r in con.execute("select check_name from marts.fct_dq_finding").fetchall()}
     assert {"total_mismatch", "placeholder_number"} <= checks
     assert list((settings.reports_dir / "quality").glob("*/科技创新局数据专员.html"))
+
+    # The next night nothing new has landed: build skips itself and everything after it; the file stays.
+    before = settings.warehouse_path.stat()
+    again = run_dag_once(tmp_path / "airflow", logical_date="2026-01-02T02:00:00+00:00")
+    log = again.stdout + again.stderr
+    assert again.returncode == 0, log[-3000:]
+    assert "inputs unchanged since run" in log, log[-3000:]
+    after = settings.warehouse_path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

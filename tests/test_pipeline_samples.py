@@ -95,6 +95,9 @@ def test_gx_results_are_stored_and_data_docs_built(samples_run) -> None:
     assert results[("fct_metric", "span_mismatch")] is True
     index = settings.reports_dir / "data_docs" / "index.html"
     assert "fct_total_check" in index.read_text(encoding="utf-8")
+    pages = [p.read_text(encoding="utf-8") for p in (settings.reports_dir / "data_docs" / "validations").rglob("*.html")]
+    for suite in ("dim_report", "fct_metric", "fct_total_check", "fct_growth_check", "fct_plan_attainment"):
+        assert any(suite in page for page in pages), suite  # every suite's validation page, built once at the end
 
 
 def test_owner_reports_hold_only_their_owners_findings(samples_run) -> None:
