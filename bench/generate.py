@@ -2,7 +2,8 @@
 
     python bench/generate.py --reports 1000 --seed 7 --out bench/out/corpus-1000
 
-Each report has a title, a results part with dense metrics in every grammar form the extractor handles
+Organisations of six kinds each report five consecutive years (levels carried over and grown by the
+stated rate, so plan-vs-actual and growth checks have real pairs). Each report has a title, a results part with dense metrics in every grammar form the extractor handles
 (Arabic, Chinese and mixed numerals, ranges, approximations, growth rates, shares, totals with parts), a
 problems part and a plan part with targets. About one total in ten is planted as a mismatch. Files are a
 mix of UTF-8, GB18030 and UTF-16 text, .docx and .pdf. `truth.json` lists per file the planted totals
@@ -20,10 +21,9 @@ ORG_KINDS = [
     ("{place}区科技创新局", "科技"), ("{place}县科协", "科协"), ("{place}市人民政府", "政府"),
     ("{place}区财政局", "财政"), ("{place}县农业农村局", "农业"), ("{place}市老科协", "科协"),
 ]
-PLACES = ["东湖", "西山", "南城", "北川", "青云", "白沙", "金水", "临江", "长宁", "安平", "清河", "龙泉", "石门", "永和"]
 # Each subsection reports on one area, so its metrics have their own subjects (a real report does not repeat
 # 研发投入强度 with a new value in every subsection; the repeated_metric_disagrees check would rightly fire).
-AREAS = ["高新区", "经开区", "东城片区", "西城片区", "南部新城", "北部新城", "滨江片区", "临港片区", "城关镇", "新桥镇",
+AREAS = ["高新区", "经开区", "东城片区", "西城片区", "南部新区", "北部新区", "滨江片区", "临港片区", "城关镇", "新桥镇",
          "石桥镇", "白云乡", "青山乡", "河口镇", "双河镇", "太平镇", "和平乡", "长安镇", "兴隆镇", "永安乡"]
 CN = "零一二三四五六七八九"
 
@@ -47,11 +47,21 @@ def prose(rng: random.Random, n: int) -> str:
     return "，".join(rng.choice(PROSE) for _ in range(n)) + "。"
 
 
-def metric_sentences(rng: random.Random, kind: str) -> list[str]:
+def _grown(rng: random.Random, levels: dict, key: tuple, fresh: float) -> tuple[float, float]:
+    """This year's level and its stated growth: last year's level grown by the rate when the organisation
+    reported it last year (so growth_rate_inconsistent fires only where planted), else a fresh level."""
+    rate = rng.randint(1, 15) + rng.randint(0, 9) / 10
+    level = round(levels[key] * (1 + rate / 100), 2) if key in levels else fresh
+    levels[key] = level
+    return level, rate
+
+
+def metric_sentences(rng: random.Random, kind: str, area: str, levels: dict) -> list[str]:
     v = rng.randint
-    money = f"{v(10, 9000)}.{v(1, 99):02d}亿元"
+    name = rng.choice(["高新技术产业产值", "地区生产总值", "一般公共预算收入", "营业收入"])
+    money, rate = _grown(rng, levels, (area, name), v(10, 9000) + v(1, 99) / 100)
     out = [
-        f"全年实现{rng.choice(['高新技术产业产值', '地区生产总值', '一般公共预算收入', '营业收入'])}{money}，同比增长{v(1, 15)}.{v(0, 9)}%。",
+        f"全年实现{name}{money:.2f}亿元，同比增长{rate:.1f}%。",
         f"新增国家高新技术企业{v(5, 400)}家，总数达到{v(400, 3000)}家。",
         f"举办各类培训{v(10, 90)}期，培训{v(1, 9)}.{v(1, 9)}万余人次。",
         f"组织{cn_number(v(2, 29))}多个乡镇开展科普活动，受益群众近{v(1, 20)}万人。",
@@ -61,7 +71,8 @@ def metric_sentences(rng: random.Random, kind: str) -> list[str]:
         f"全年接待游客约{v(100, 3000)}万人次，旅游收入{v(5, 300)}亿元左右。",
     ]
     if kind == "财政":
-        out.append(f"一般公共预算支出完成{v(20, 300)}.{v(1, 9)}亿元，增长{v(1, 9)}.{v(0, 9)}%。")
+        spent, rate = _grown(rng, levels, (area, "一般公共预算支出"), v(20, 300) + v(1, 9) / 10)
+        out.append(f"一般公共预算支出完成{spent:.2f}亿元，增长{rate:.1f}%。")
     rng.shuffle(out)
     return out[: v(5, len(out))]
 
@@ -75,10 +86,22 @@ def total_with_parts(rng: random.Random, mismatch: bool) -> tuple[str, dict]:
     return text, {"total": total, "parts": parts, "status": "mismatch" if mismatch else "consistent"}
 
 
-def make_report(rng: random.Random, index: int) -> tuple[str, dict]:
-    template, kind = rng.choice(ORG_KINDS)
-    org = template.format(place=rng.choice(PLACES))
-    year = rng.randint(2016, 2024)
+YEARS_PER_ORG = 5  # each organisation reports five consecutive years: plan vs actual and growth have pairs
+PLACE_FIRST = "东西南北金银青白长安清龙石永临平新太和兴"
+PLACE_SECOND = "湖山城川云沙水江宁平河泉门阳州桥林溪岭坪"
+
+
+def organisation(k: int) -> tuple[str, str]:
+    """The k-th organisation (name, kind): 2,400 distinct names before any repeats."""
+    template, kind = ORG_KINDS[k % len(ORG_KINDS)]
+    p = k // len(ORG_KINDS)
+    place = PLACE_FIRST[(p // len(PLACE_SECOND)) % len(PLACE_FIRST)] + PLACE_SECOND[p % len(PLACE_SECOND)]
+    return template.format(place=place), kind
+
+
+def make_report(rng: random.Random, index: int, levels: dict) -> tuple[str, dict]:
+    org, kind = organisation(index // YEARS_PER_ORG)
+    year = 2019 + index % YEARS_PER_ORG
     lines = [f"{org}{year}年工作总结及{year + 1}年工作计划",
              f"　　{year}年，{org}在上级的坚强领导下，围绕中心工作，扎实推进各项任务。现将全年工作总结如下。",
              f"　　一、{year}年工作成效"]
@@ -88,7 +111,7 @@ def make_report(rng: random.Random, index: int) -> tuple[str, dict]:
     for section, area in zip(range(1, n_sections), rng.sample(AREAS, n_sections - 1), strict=True):
         lines.append(f"　　（{cn_number(section)}）{area}重点工作推进有力")
         lines.append("　　" + prose(rng, rng.randint(20, 40)))
-        sentences = [area + s for s in metric_sentences(rng, kind)]
+        sentences = [area + s for s in metric_sentences(rng, kind, area, levels)]
         n_metric_sentences += len(sentences)
         if rng.random() < 0.6:
             text, truth = total_with_parts(rng, mismatch=rng.random() < 0.1)
@@ -135,8 +158,11 @@ def generate(n: int, seed: int, out: Path) -> dict:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     truth = {}
+    levels: dict = {}
     for i in range(n):
-        text, t = make_report(rng, i)
+        if i % YEARS_PER_ORG == 0:
+            levels = {}  # a new organisation
+        text, t = make_report(rng, i, levels)
         roll = rng.random()
         if roll < 0.70:
             name, data = f"r{i:06d}.txt", text.encode("utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ingest.extract import Mention, Relation, extract_mentions, extract_relations
 from ingest.findings import (
@@ -68,8 +68,8 @@ def rows_for_lake(document_id: str, source_file: str, parsed: ParsedDocument) ->
         })
     metrics = []
     for m in parsed.mentions:
-        row = asdict(m)
-        row.pop("sentence_start")
+        row = dict(m.__dict__)  # flat fields only: asdict's recursive deep copy cost a third of the parse time
+        del row["sentence_start"]
         metrics.append({"metric_id": metric_id(document_id, m), "report_id": report_id(document_id, m.report_seq),
                         "document_id": document_id, "source_file": source_file, **row})
     relations = []

@@ -255,6 +255,7 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
         previous_subject = ""
         previous_end = sent.start
         plan_cue = bool(PLAN_CUE_RE.search(sent.text))
+        has_respectively = "分别" in sent.text
         periods = [(pm.end(), pm.group(0)) for pm in PERIOD_RE.finditer(text, sent.start, sent.end)]
         for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
             if m.end() == m.start() or _bare(m, matching):
@@ -270,10 +271,10 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                     continue
             if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
                 q = replace(q, unit=UNIT_BEFORE[matching[q.start - 2:q.start]])
-            prefix = _clause_before(text, max(sent.start, previous_end), q.start)
-            kind, sign = _kind(q, _clause_before(text, sent.start, q.start))
             clause = _clause_before(text, sent.start, q.start)
-            pairing = _respectively(clause, text[sent.start:q.start])
+            prefix = clause[max(0, previous_end - (q.start - len(clause))):]  # not reaching into the last number
+            kind, sign = _kind(q, clause)
+            pairing = _respectively(clause, text[sent.start:q.start]) if has_respectively else None
             subject = pairing or _subject(q, text, prefix, sent.end, previous_subject)
             previous_subject = subject
             previous_end = q.end

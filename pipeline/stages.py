@@ -187,6 +187,7 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     if (not force and settings.warehouse_path.exists() and published.get("fingerprint") == fingerprint):
         return {"skipped": True, "reason": f"inputs unchanged since run {published.get('run_id')}",
                 "candidate": None, "seconds": 0.0, "statuses": {}}
+    candidate.parent.mkdir(parents=True, exist_ok=True)
     candidate.unlink(missing_ok=True)
     Path(str(candidate) + ".wal").unlink(missing_ok=True)
     _inputs_path(candidate).write_text(json.dumps({"fingerprint": fingerprint, "run_id": run_id}), encoding="utf-8")

@@ -116,3 +116,31 @@ def test_value_and_span_checks_fire_on_a_corrupted_warehouse(samples_run, tmp_pa
     assert {c for c, _ in fired} >= {"negative_count", "span_mismatch"}
     clean = validate_warehouse(settings.warehouse_path, "clean-run")
     assert not {f["check_name"] for f in clean.findings} & {"negative_count", "span_mismatch"}
+
+
+def test_validating_a_big_mart_in_batches_finds_exactly_what_one_batch_finds(checks_run, monkeypatch) -> None:
+    """fct_metric is validated in batches of whole documents; batching must not lose or invent a finding."""
+    from dataclasses import replace
+
+    from expectations import validate
+
+    settings, _ = checks_run
+    whole = validate.validate_warehouse(settings.warehouse_path, "whole")
+    suites = validate.load_suites()
+    monkeypatch.setattr(validate, "load_suites", lambda: [replace(s, batch_rows=3) if s.name == "fct_metric" else s for s in suites])
+    batched = validate.validate_warehouse(settings.warehouse_path, "batched")
+
+    def key(f: dict) -> tuple:
+        return (f["check_name"], f["source_file"], f["char_start"], f["message"], f["evidence"])
+
+    assert sorted(map(key, batched.findings)) == sorted(map(key, whole.findings))
+    assert {"share_over_100", "unit_implausible_for_subject"} <= {f["check_name"] for f in batched.findings}
+
+    def counts(results: list[dict]) -> list[tuple]:
+        return sorted((r["suite"], r["check_name"], r["success"], r["element_count"], r["unexpected_count"])
+                      for r in results)
+
+    assert counts(batched.results) == counts(whole.results)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        n_metrics = con.execute("select count(*) from marts.fct_metric").fetchone()[0]
+    assert n_metrics > 3 * 2  # so batch_rows=3 really made several batches

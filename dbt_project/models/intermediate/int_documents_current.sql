@@ -9,7 +9,20 @@ with latest_per_path as (
     from {{ ref('stg_lake__ledger') }}
 )
 
-select documents.*
+select
+    documents.document_id,
+    documents.source_file,
+    documents.format,
+    documents.encoding,
+    documents.size_bytes,
+    documents.n_chars,
+    documents.n_reports,
+    documents.n_metrics,
+    documents.status,
+    documents.reason,
+    documents.extractor_version,
+    documents.ingested_at,
+    documents.parse_seconds
 from {{ ref('stg_lake__documents') }} as documents
 where documents.status = 'ingested'
   and documents.document_id in (

@@ -1,13 +1,14 @@
 select
-    document_id,
-    source_file,
-    format,
-    encoding,
-    size_bytes,
-    n_chars,
-    n_reports,
-    n_metrics,
-    extractor_version,
-    ingested_at,
-    text
-from {{ ref('int_documents_current') }}
+    current_documents.document_id,
+    current_documents.source_file,
+    current_documents.format,
+    current_documents.encoding,
+    current_documents.size_bytes,
+    current_documents.n_chars,
+    current_documents.n_reports,
+    current_documents.n_metrics,
+    current_documents.extractor_version,
+    current_documents.ingested_at,
+    documents.text
+from {{ ref('int_documents_current') }} as current_documents
+inner join {{ ref('stg_lake__documents') }} as documents on documents.document_id = current_documents.document_id
