@@ -62,7 +62,7 @@ PERIOD_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a frozen dataclass's __init__ goes through object.__setattr__ (17 fields, 240 per report)
 class Mention:
     report_seq: int
     char_start: int
@@ -254,9 +254,7 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
     for sent in report.sentences:
         previous_subject = ""
         previous_end = sent.start
-        plan_cue = bool(PLAN_CUE_RE.search(sent.text))
-        has_respectively = "分别" in sent.text
-        periods = [(pm.end(), pm.group(0)) for pm in PERIOD_RE.finditer(text, sent.start, sent.end)]
+        periods: list[tuple[int, str]] | None = None  # computed at the sentence's first mention: most have none
         for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
             if m.end() == m.start() or _bare(m, matching):
                 continue
@@ -271,6 +269,10 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                     continue
             if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
                 q = replace(q, unit=UNIT_BEFORE[matching[q.start - 2:q.start]])
+            if periods is None:
+                periods = [(pm.end(), pm.group(0)) for pm in PERIOD_RE.finditer(text, sent.start, sent.end)]
+                plan_cue = bool(PLAN_CUE_RE.search(sent.text))
+                has_respectively = "分别" in sent.text
             clause = _clause_before(text, sent.start, q.start)
             prefix = clause[max(0, previous_end - (q.start - len(clause))):]  # not reaching into the last number
             kind, sign = _kind(q, clause)

@@ -125,6 +125,7 @@ def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
         if hashlib.sha256(data).hexdigest() != sha256:
             raise Unreadable("file changed while the run was reading it; it will be ingested next run")
         decoded = read_document(data, path.name, limits)
+        read_done = time.perf_counter()
     except FileNotFoundError:
         return _transient(lake, base, "file disappeared before it could be read; it will be ingested if it lands again")
     except Unreadable as exc:
@@ -133,6 +134,7 @@ def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
         return _quarantine(lake, base, path.stat().st_size if path.exists() else 0, str(exc), started)
     parsed = parse_text(decoded.text)
     rows = rows_for_lake(sha256, source_file, parsed)
+    extract_done = time.perf_counter()
     for table in ("reports", "metrics", "relations", "findings"):
         lake.write_rows(table, sha256, rows[table])
     doc = {**base, "format": decoded.format, "encoding": decoded.encoding, "size_bytes": len(data),
@@ -140,7 +142,9 @@ def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
            "status": "ingested", "reason": None, "ingested_at": datetime.now(UTC),
            "parse_seconds": time.perf_counter() - started, "text": decoded.text}
     lake.write_rows("documents", sha256, [doc])
-    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")}
+    timings = {"read_seconds": read_done - started, "extract_seconds": extract_done - read_done,
+               "write_seconds": time.perf_counter() - extract_done}
+    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")} | timings
 
 
 def _transient(lake: Lake, base: dict, reason: str) -> dict:

@@ -218,10 +218,13 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     lake.write_rows("finding_history", run_id, findings)
     gx_seconds = time.perf_counter() - started
     result = run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
+    started = time.perf_counter()
     dbt_docs = generate_dbt_docs(settings, candidate)
+    docs_seconds = time.perf_counter() - started
     failed = [r for r in outcome.results if not r["success"]]
     return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
             "gx_seconds": round(gx_seconds, 2), "dbt_seconds": round(result.seconds, 2),
+            "dbt_docs_seconds": round(docs_seconds, 2),
             "data_docs": str(docs_dir / "index.html"), "dbt_docs": str(dbt_docs)}
 
 

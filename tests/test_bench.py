@@ -6,6 +6,9 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from bench.run import growth_exponents
 from pipeline.settings import PROJECT_ROOT
 
 
@@ -32,3 +35,21 @@ def test_run_script_writes_the_issue_keys(tmp_path) -> None:
     for key in ("extract_mb_per_s", "extract_workers_mb_per_s", "floor_mb_per_s", "jionlp_mb_per_s"):
         assert figures[key] > 0, key
     assert figures["mentions"] > 100
+
+
+@pytest.mark.slow
+def test_run_script_end_to_end_smoke(tmp_path) -> None:
+    """A tiny end-to-end benchmark: the full run, the nightly no-op (build skipped) and the 1% run."""
+    small = tmp_path / "bench-4.json"
+    proc = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--reports", "4", "--workers", "2",
+                           "--json", str(small), "--work", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    figures = json.loads(small.read_text(encoding="utf-8"))
+    assert figures["end_to_end_s"] > 0 and figures["peak_rss_mb"] > 0 and figures["cpu_s"] > 0
+    assert {"discover", "dbt build", "gx + quality marts + docs", "reports", "validate: gx"} <= set(figures["stage_seconds"])
+    assert figures["stage_seconds"]["ingest: extract (summed over workers)"] > 0
+    assert "gx + quality marts + docs" not in figures["noop_stage_seconds"]  # nothing new: no rebuild
+    assert "gx + quality marts + docs" in figures["one_percent_stage_seconds"]  # one new file: rebuilt
+    assert figures["planted_mismatches_found"].count("/") == 1
+    exponents = growth_exponents(figures | {"reports": 1, "end_to_end_s": figures["end_to_end_s"] / 4}, figures)
+    assert exponents["end_to_end_s"] == 1.0  # 4x the cost for 4x the reports
