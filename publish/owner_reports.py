@@ -20,6 +20,9 @@ from markupsafe import Markup, escape
 from publish.charts import line_chart
 
 SEVERITIES = ("error", "warning", "info")
+# Rows an owner's HTML page shows per list (errors first); the CSV always holds every finding. A page of
+# 40,000 rows helps nobody and took most of the publish stage at 10,000 reports.
+MAX_HTML_ROWS = 500
 CSV_COLUMNS = ["status", "severity", "check_name", "org_name", "report_year", "source_file", "char_start",
                "char_end", "message", "expected", "evidence", "first_seen_run", "finding_id"]
 
@@ -129,15 +132,17 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str, owners_
         counts = {s: sum(1 for f in current if f["severity"] == s) for s in SEVERITIES}
         points = [p for p in trend if (p["owner"] or "unassigned") == owner]
         checks = sorted({p["check_name"] for p in points})
-        for f in mine:
+        shown = current[:MAX_HTML_ROWS]
+        for f in shown:
             f["sentence_html"] = highlight(f["evidence"], f["span_text"])
-        html = template.render(
-            owner=owner, run_id=run_id, run_date=run_date, counts=counts, n_new=sum(f["status"] == "new" for f in current),
-            n_resolved=len(resolved), findings=current, resolved=resolved, chart=trend_svg(points, checks),
-            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        )
         base = out_dir / _safe_name(owner)
         html_path, csv_path = base.with_suffix(".html"), base.with_suffix(".csv")
+        html = template.render(
+            owner=owner, run_id=run_id, run_date=run_date, counts=counts, n_new=sum(f["status"] == "new" for f in current),
+            n_resolved=len(resolved), findings=shown, n_findings=len(current), resolved=resolved[:MAX_HTML_ROWS],
+            chart=trend_svg(points, checks), csv_name=csv_path.name,
+            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
         html_path.write_text(html, encoding="utf-8")
         with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import email
 import socket
 import time
 from email import policy
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +120,18 @@ def test_a_failed_run_is_recorded_and_the_admin_is_told(tmp_path, smtp_server, m
     (rcpts, raw), = sink.messages
     message = email.message_from_bytes(raw, policy=policy.default)
     assert rcpts == ["admin@example.org"] and "failed in build" in message["Subject"]
+
+
+def test_a_long_report_page_shows_the_first_rows_and_the_csv_keeps_all(samples_run, tmp_path, monkeypatch) -> None:
+    from publish import owner_reports
+
+    settings, _ = samples_run
+    monkeypatch.setattr(owner_reports, "MAX_HTML_ROWS", 1)
+    reports = owner_reports.write_owner_reports(settings.warehouse_path, tmp_path, "capped", settings.owners_file)
+    report = next(r for r in reports if r.owner == "科技创新局数据专员")
+    assert report.n_findings >= 2
+    html = Path(report.html_path).read_text(encoding="utf-8")
+    assert html.count('class="finding"') == 1
+    assert f"all {report.n_findings} are in" in html and Path(report.csv_path).name in html
+    with open(report.csv_path, encoding="utf-8-sig", newline="") as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) == report.n_findings + report.n_resolved
