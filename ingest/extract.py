@@ -117,7 +117,7 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
     raw_unit_text = q.number_text
     if q.unit == "year" and not q.is_chinese and 1900 <= q.value <= 2100 and raw_unit_text.endswith("年"):
         return True  # a calendar year
-    if q.unit == "count" and not q.classifier and before in UNIT_BEFORE.keys() | {b[-2:] for b in ()}:
+    if q.unit == "count" and not q.classifier and before in UNIT_BEFORE:
         return False
     if q.unit == "count" and not q.classifier:
         # a bare number: only `40余企业` style (an approx count right before its noun) is a quantity

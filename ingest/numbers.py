@@ -147,7 +147,9 @@ MULTIPLIER_TEXT = {"万": "1e4", "亿": "1e8", "万亿": "1e12", "千万": "1e7"
 
 def _numeral_value(text: str, multiplier: str | None = None) -> float:
     """The numeral times its 万/亿 multiplier, computed in decimal so 68.9亿 is 6890000000 exactly."""
-    factor = Decimal(MULTIPLIER_TEXT.get(multiplier or "", "1"))
+    if not multiplier:  # the common case: no decimal arithmetic needed (float() rounds the text correctly)
+        return float(text.replace(",", "")) if text[0].isdigit() else float(parse_chinese_integer(text))
+    factor = Decimal(MULTIPLIER_TEXT[multiplier])
     if text[0].isdigit():
         return float(Decimal(text.replace(",", "")) * factor)
     return float(parse_chinese_integer(text) * factor)
