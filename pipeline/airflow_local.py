@@ -67,7 +67,10 @@ def main() -> int:
         print(tail, file=sys.stderr)
         print(f"{DAG_ID} failed (exit {proc.returncode}); task logs under .airflow/logs", file=sys.stderr)
         return 1
-    print(f"{DAG_ID} succeeded in {time.perf_counter() - started:.0f}s\n")
+    print(f"{DAG_ID} succeeded in {time.perf_counter() - started:.0f}s")
+    if "inputs unchanged since run" in proc.stdout + proc.stderr:
+        print("Nothing new landed since the last build: the published warehouse was kept (build skipped).")
+    print()
     print(format_summary(summarize(Settings.from_env())))
     return 0
 
