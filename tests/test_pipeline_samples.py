@@ -124,3 +124,18 @@ def test_summary_lists_rows_per_mart_and_paths(samples_run) -> None:
     text = format_summary(out["summary"])
     assert "marts.fct_metric" in text and str(settings.warehouse_path) in text
     assert "total_mismatch" in text
+
+
+def test_every_parsed_lake_file_has_its_tables_schema(samples_run) -> None:
+    """dbt reads the parsed tables without union_by_name: every file must carry exactly the table's schema."""
+    import pyarrow.parquet as pq
+
+    from ingest.lake import PARSED_TABLES, SCHEMAS, Lake
+
+    settings, _ = samples_run
+    lake = Lake(settings.lake_dir)
+    for table in PARSED_TABLES:
+        files = sorted(lake.table_dir(table).glob("*.parquet"))
+        assert len(files) >= 6, table  # five documents and the schema file
+        for path in files:
+            assert pq.read_schema(path).names == SCHEMAS[table].names, (table, path.name)
