@@ -4,7 +4,7 @@
 
 Extraction throughput is measured on the decoded text of the generated corpus: one process, N worker
 processes, the floor (a bare pass of the same text through the compiled number regex) and jionlp's
-`extract_money` on the same text, in the same run. End to end runs `warehouse run`'s stages in-process on
+`extract_money` on the same text, in the same run. End to end runs `warehouse run` (`run_all`) in-process on
 a fresh lake and warehouse, then the nightly no-op (nothing new) and a nightly with 1% new files.
 """
 
@@ -91,16 +91,14 @@ def _rusage() -> tuple[float, float]:
     return cpu, max(me.ru_maxrss, kids.ru_maxrss) / 1024
 
 
+# run_all's stage names → the names the benchmark reports them under.
+STAGE_LABELS = {"discover": "discover", "ingest": "ingest (read + extract + lake write)", "build": "dbt build",
+                "validate": "gx + quality marts + docs", "promote": "promote", "publish": "reports"}
+
+
 def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
     from pipeline.settings import Settings
-    from pipeline.stages import (
-        build_stage,
-        discover_stage,
-        ingest_all,
-        promote_stage,
-        publish_stage,
-        validate_stage,
-    )
+    from pipeline.stages import run_all
 
     landing = work / "landing"
     shutil.copytree(corpus, landing)
@@ -108,28 +106,20 @@ def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
                        reports_dir=work / "reports", lake_dir=work / "lake", workers=workers, smtp_host=None)
 
     def one_run(run_id: str) -> tuple[float, dict]:
-        stages: dict[str, float] = {}
-
-        def timed(name: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-            t = time.perf_counter()
-            out = fn(*args, **kwargs)
-            stages[name] = time.perf_counter() - t
-            return out
-
+        """`warehouse run` itself (the no-op stops after a skipped build, as the DAG does), timed per stage."""
         started = time.perf_counter()
-        todo = timed("discover", discover_stage, settings, run_id)
-        parsed = timed("ingest (read + extract + lake write)", ingest_all, settings, todo, workers=workers)
+        out = run_all(settings, run_id)
+        wall = time.perf_counter() - started
+        stages = {STAGE_LABELS[k]: v for k, v in out["timings"].items()}
         for part in ("read", "extract", "write"):  # CPU seconds summed over the workers
-            stages[f"ingest: {part} (summed over workers)"] = sum(p.get(f"{part}_seconds", 0.0) for p in parsed)
-        built = timed("dbt build", build_stage, settings, run_id)
-        if not built["skipped"]:  # the nightly no-op stops here, as `warehouse run` and the DAG do
-            checked = timed("gx + quality marts + docs", validate_stage, settings, run_id)
+            stages[f"ingest: {part} (summed over workers)"] = sum(
+                p.get(f"{part}_seconds", 0.0) for p in out["outputs"]["ingest"])
+        if "validate" in out["outputs"]:
+            checked = out["outputs"]["validate"]
             stages["validate: gx"] = checked["gx_seconds"]
             stages["validate: dbt quality marts"] = checked["dbt_seconds"]
             stages["validate: dbt docs"] = checked["dbt_docs_seconds"]
-            timed("promote", promote_stage, settings, run_id)
-            timed("reports", publish_stage, settings, run_id)
-        return time.perf_counter() - started, {k: round(v, 2) for k, v in stages.items()}
+        return wall, {k: round(v, 2) for k, v in stages.items()}
 
     cpu0, _ = _rusage()
     full_s, stages = one_run("bench-full")

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.stages import format_summary, summarize
+from pipeline.stages import UNCHANGED_REASON, format_summary, summarize
 
 DAG_ID = "annual_reports_nightly"
 
@@ -68,7 +68,7 @@ def main() -> int:
         print(f"{DAG_ID} failed (exit {proc.returncode}); task logs under .airflow/logs", file=sys.stderr)
         return 1
     print(f"{DAG_ID} succeeded in {time.perf_counter() - started:.0f}s")
-    if "inputs unchanged since run" in proc.stdout + proc.stderr:
+    if UNCHANGED_REASON in proc.stdout + proc.stderr:
         print("Nothing new landed since the last build: the published warehouse was kept (build skipped).")
     print()
     print(format_summary(summarize(Settings.from_env())))
