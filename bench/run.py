@@ -105,6 +105,8 @@ def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
     settings = replace(Settings.from_env(), landing_dir=landing, warehouse_path=work / "wh" / "warehouse.duckdb",
                        reports_dir=work / "reports", lake_dir=work / "lake", workers=workers, smtp_host=None)
 
+    modes: dict[str, str] = {}  # run → full, incremental or skipped (the build stage's mode)
+
     def one_run(run_id: str) -> tuple[float, dict]:
         """`warehouse run` itself (the no-op stops after a skipped build, as the DAG does), timed per stage."""
         started = time.perf_counter()
@@ -119,6 +121,7 @@ def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
             stages["validate: gx"] = checked["gx_seconds"]
             stages["validate: dbt quality marts"] = checked["dbt_seconds"]
             stages["validate: dbt docs"] = checked["dbt_docs_seconds"]
+        modes[run_id] = out["outputs"]["build"].get("mode", "skipped")
         return wall, {k: round(v, 2) for k, v in stages.items()}
 
     cpu0, _ = _rusage()
@@ -132,7 +135,8 @@ def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
     one_pct_s, one_pct_stages = one_run("bench-1pct")
     return {"end_to_end_s": round(full_s, 2), "cpu_s": round(cpu1 - cpu0, 2), "peak_rss_mb": round(peak, 1),
             "stage_seconds": stages, "noop_run_s": round(noop_s, 2), "noop_stage_seconds": noop_stages,
-            "one_percent_new_s": round(one_pct_s, 2), "one_percent_stage_seconds": one_pct_stages}
+            "one_percent_new_s": round(one_pct_s, 2), "one_percent_stage_seconds": one_pct_stages,
+            "build_modes": modes}
 
 
 def main() -> None:

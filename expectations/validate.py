@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,9 @@ select document_id, source_file, report_id, check_name, severity, char_start, ch
        expected, org_name, report_year, owner_name, owner_email
 from intermediate.int_extraction_findings
 """
+# The fields of a finding as `validate_warehouse` returns it (a finding_history row less the run and key).
+FINDING_FIELDS = ("document_id", "source_file", "report_id", "check_name", "severity", "char_start", "char_end",
+                  "message", "evidence", "expected", "org_name", "report_year", "owner_name", "owner_email")
 REPORT_OWNERS_SQL = "select report_id, document_id, org_name, report_year, owner_name, owner_email from intermediate.int_report_owners"
 
 
@@ -40,6 +43,9 @@ class SuiteSpec:
     raw: dict
     evidence_query: str | None = None  # fetches the sentence of failing rows only, for suites over big marts
     batch_rows: int | None = None  # validate a stream of batches of this many rows (row-level expectations only)
+    # Each row is judged on its own and belongs to one document (a `document_id` column): after an incremental
+    # build only the added documents are validated, the rest carried forward from the published run.
+    document_scoped: bool = False
 
 
 def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
@@ -52,10 +58,23 @@ def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
             name = exp.get("meta", {}).get("check_name")
             if name not in CHECKS:
                 raise ValueError(f"{path.name}: expectation {exp['type']} names unknown check {name!r}")
-        suites.append(SuiteSpec(raw["name"], meta["query"], meta["id_column"],
-                                tuple(meta.get("span_columns", ["char_start", "char_end"])), raw,
-                                meta.get("evidence_query"), meta.get("batch_rows")))
+        spec = SuiteSpec(raw["name"], meta["query"], meta["id_column"],
+                         tuple(meta.get("span_columns", ["char_start", "char_end"])), raw,
+                         meta.get("evidence_query"), meta.get("batch_rows"), meta.get("scope") == "document")
+        if spec.document_scoped:
+            _check_document_scoped(path.name, raw)
+        suites.append(spec)
     return suites
+
+
+def _check_document_scoped(name: str, raw: dict) -> None:
+    """Carrying totals forward needs each expectation found by its check name, and a pass/fail that
+    follows from the counts (no `mostly`)."""
+    checks = [exp["meta"]["check_name"] for exp in raw["expectations"]]
+    if len(set(checks)) != len(checks):
+        raise ValueError(f"{name}: a document-scoped suite needs one expectation per check name")
+    if any("mostly" in exp["kwargs"] for exp in raw["expectations"]):
+        raise ValueError(f"{name}: a document-scoped suite cannot use `mostly`")
 
 
 def _format(template: str | None, row: dict) -> str | None:
@@ -87,41 +106,108 @@ def _context(docs_dir: Path | None):  # type: ignore[no-untyped-def]
 class ValidationOutcome:
     results: list[dict]
     findings: list[dict]
+    carried: dict[str, dict] = field(default_factory=dict)  # suite → documents validated / carried forward
 
 
-def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None) -> ValidationOutcome:
+@dataclass(frozen=True)
+class Baseline:
+    """The published warehouse and what its run's validation found. Given to `validate_warehouse` after an
+    incremental build: a document-scoped suite then validates only the documents the build added, takes the
+    findings of the documents it kept from here, and moves the counts by the added and removed documents."""
+    warehouse: Path
+    results: list[dict]  # that run's gx_results rows
+    findings: list[dict]  # that run's finding_history rows
+
+
+def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None,
+                       baseline: Baseline | None = None) -> ValidationOutcome:
     """Run every suite against `database` (opened read-only); return GX results and findings."""
     ctx = _context(docs_dir)
     source = ctx.data_sources.add_pandas("warehouse")
-    results: list[dict] = []
-    findings: list[dict] = []
+    outcome = ValidationOutcome([], [])
     now = datetime.now(UTC)
     with duckdb.connect(str(database), read_only=True) as con:
         owners = _records_by(con.execute(REPORT_OWNERS_SQL).df(), "report_id")
+        delta = _document_delta(con, baseline) if baseline else None
         for spec in load_suites():
             checkpoint = _checkpoint(ctx, source, spec)
-            per_expectation: dict[int, dict] = {}
-            failing: list[tuple[dict, object]] = []  # (expectation meta, id of the failing row)
-            failing_rows = []
-            for frame in _frames(con, spec):
-                run = checkpoint.run(batch_parameters={"dataframe": frame})
-                batch_failing = []
-                for suite_result in run.run_results.values():
-                    for n, r in enumerate(suite_result.results):
-                        _add_result(per_expectation, n, r, spec.name, run_id, now)
-                        meta = r.expectation_config.meta or {}
-                        batch_failing += [(meta, index[spec.id_column])
-                                          for index in r.result.get("unexpected_index_list") or []]
-                # Keep only the failing rows, found in one pass (row-by-row lookups cost minutes on big marts).
-                failing_rows.append(frame[frame[spec.id_column].isin({i for _, i in batch_failing})])
-                failing += batch_failing
-            results += per_expectation.values()
-            rows = _records_by(pd.concat(failing_rows), spec.id_column)
-            suite_findings = [_finding(meta, rows[i], spec, owners) | {"_id": i} for meta, i in failing]
-            findings.extend(_with_evidence(con, spec, suite_findings))
+            previous = _previous_results(baseline, spec) if delta is not None and spec.document_scoped else None
+            if previous is None:
+                results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
+            else:
+                results, findings = _run_suite_incrementally(checkpoint, con, spec, owners, run_id, now,
+                                                             baseline, delta, previous)
+                outcome.carried[spec.name] = {"validated_documents": len(delta[0]),
+                                              "removed_documents": len(delta[1]),
+                                              "carried_findings": len(findings) - sum(
+                                                  1 for f in findings if f["document_id"] in delta[0])}
+            outcome.results += results
+            outcome.findings += findings
         if docs_dir is not None:
             ctx.build_data_docs()  # once, for every suite's results (not once per checkpoint)
-    return ValidationOutcome(results, findings)
+    return outcome
+
+
+def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: dict,  # type: ignore[no-untyped-def]
+               run_id: str, now: datetime, documents: list[str] | None = None) -> tuple[list[dict], list[dict]]:
+    """One suite over the warehouse (or over the rows of `documents`): its results and findings."""
+    per_expectation: dict[int, dict] = {}
+    failing: list[tuple[dict, object]] = []  # (expectation meta, id of the failing row)
+    failing_rows = []
+    for frame in _frames(con, spec, documents):
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
+        batch_failing = []
+        for suite_result in run.run_results.values():
+            for n, r in enumerate(suite_result.results):
+                _add_result(per_expectation, n, r, spec.name, run_id, now)
+                meta = r.expectation_config.meta or {}
+                batch_failing += [(meta, index[spec.id_column])
+                                  for index in r.result.get("unexpected_index_list") or []]
+        # Keep only the failing rows, found in one pass (row-by-row lookups cost minutes on big marts).
+        failing_rows.append(frame[frame[spec.id_column].isin({i for _, i in batch_failing})])
+        failing += batch_failing
+    rows = _records_by(pd.concat(failing_rows), spec.id_column)
+    found = [_finding(meta, rows[i], spec, owners) | {"_id": i} for meta, i in failing]
+    return list(per_expectation.values()), _with_evidence(con, spec, found)
+
+
+def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec,  # type: ignore[no-untyped-def]
+                             owners: dict, run_id: str, now: datetime, baseline: Baseline,
+                             delta: tuple[set[str], set[str]], previous: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+    """A document-scoped suite after an incremental build, with the same totals and findings as validating
+    every row: validate the added documents here and the removed ones in the published file, then
+    published counts + added − removed; findings of the kept documents come from the published run."""
+    added, removed = delta
+    results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now, sorted(added))
+    with duckdb.connect(str(baseline.warehouse), read_only=True) as published:
+        gone, _ = _run_suite(checkpoint, published, spec, {}, run_id, now, sorted(removed))
+    gone_by_check = {r["check_name"]: r for r in gone}
+    for r in results:
+        before, out = previous[r["check_name"]], gone_by_check[r["check_name"]]
+        for count in ("element_count", "unexpected_count"):
+            r[count] += before[count] - out[count]
+        r["success"] = r["unexpected_count"] == 0
+    checks = {r["check_name"] for r in results}
+    kept = [{k: v for k, v in f.items() if k in FINDING_FIELDS} for f in baseline.findings
+            if f["check_name"] in checks and f["document_id"] not in removed and f["document_id"] not in added]
+    return results, findings + kept
+
+
+def _document_delta(con: duckdb.DuckDBPyConnection, baseline: Baseline) -> tuple[set[str], set[str]]:
+    """(documents in the candidate but not in the published warehouse, documents the other way round)."""
+    now = {r[0] for r in con.execute("select document_id from marts.dim_document").fetchall()}
+    with duckdb.connect(str(baseline.warehouse), read_only=True) as published:
+        before = {r[0] for r in published.execute("select document_id from marts.dim_document").fetchall()}
+    return now - before, before - now
+
+
+def _previous_results(baseline: Baseline | None, spec: SuiteSpec) -> dict[str, dict] | None:
+    """The published run's result per check of this suite; None when it has none for every expectation."""
+    if baseline is None:
+        return None
+    rows = {r["check_name"]: r for r in baseline.results if r["suite"] == spec.name}
+    wanted = {exp["meta"]["check_name"] for exp in spec.raw["expectations"]}
+    return rows if set(rows) == wanted else None
 
 
 def _checkpoint(ctx, source, spec: SuiteSpec):  # type: ignore[no-untyped-def]
@@ -138,14 +224,19 @@ def _checkpoint(ctx, source, spec: SuiteSpec):  # type: ignore[no-untyped-def]
     ))
 
 
-def _frames(con: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> Iterator[pd.DataFrame]:
-    """The suite's rows as pandas frames: one, or a stream of `batch_rows`-row batches of one query when the
-    suite sets it (fct_metric at 10,000 reports is 2.4 M rows: one frame took 4 GB of memory). Every
-    expectation of a batched suite must judge rows one at a time."""
+def _frames(con: duckdb.DuckDBPyConnection, spec: SuiteSpec,
+            documents: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The suite's rows (of `documents` only, when given) as pandas frames: one, or a stream of
+    `batch_rows`-row batches of one query when the suite sets it (fct_metric at 10,000 reports is 2.4 M rows:
+    one frame took 4 GB of memory). Every expectation of a batched suite must judge rows one at a time."""
+    query = spec.query
+    if documents is not None:
+        ids = ", ".join("'" + d.replace("'", "''") + "'" for d in documents) or "null"
+        query = f"select * from ({spec.query}) as suite_rows where suite_rows.document_id in ({ids})"
     if not spec.batch_rows:
-        yield con.execute(spec.query).df()
+        yield con.execute(query).df()
         return
-    reader = con.sql(spec.query).to_arrow_reader(spec.batch_rows)
+    reader = con.sql(query).to_arrow_reader(spec.batch_rows)
     yielded = False
     for batch in reader:
         yielded = True

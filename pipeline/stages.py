@@ -142,8 +142,8 @@ def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
     """A digest of everything the published warehouse is a function of.
 
     The parsed lake (each file's name, size and mtime: documents are written once, atomically), the state of
-    every landed file in this run's ledger (path, bytes, status; not the time it was seen), the owners file,
-    and the dbt project, suites and report code. Equal digests mean a rebuild would publish the same marts.
+    every landed file in this run's ledger (path, bytes, status; not the time it was seen), and the build code
+    with the owners file (`build_code_fingerprint`). Equal digests mean a rebuild would publish the same marts.
     """
     lake = lake_of(settings)
     h = hashlib.sha256()
@@ -159,6 +159,18 @@ def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
             if r["status"] in ("new", "unchanged"):  # first sighting or not: the parsed lake tells the rest
                 r["status"] = "current"
             h.update("\0".join(str(r[k]) for k in ("source_file", "sha256", "status", "reason")).encode() + b"\n")
+    h.update(build_code_fingerprint(settings).encode())
+    return h.hexdigest()
+
+
+def build_code_fingerprint(settings: Settings) -> str:
+    """A digest of what turns lake rows into warehouse rows: the dbt project, suites and report code, the
+    owners file and the extractor version the lake was parsed with.
+
+    Equal to the published build's → the night may build incrementally on a copy of the published file (rows
+    already there are still right); different → everything is rebuilt from the lake.
+    """
+    h = hashlib.sha256(lake_of(settings).parsed_dir.name.encode())
     h.update(settings.owners_file.read_bytes() if settings.owners_file.exists() else b"")
     for pattern in BUILD_CODE_GLOBS:
         for path in sorted(PROJECT_ROOT.glob(pattern)):
@@ -177,13 +189,17 @@ def _inputs_path(candidate: Path) -> Path:
 
 
 def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
-    """dbt build (models + tests, quality marts excluded) into a fresh candidate file.
+    """dbt build (models + tests, quality marts excluded) into a candidate file.
 
     When nothing the warehouse depends on changed since the published build (the nightly no-op), nothing
-    is built: the result says `skipped` and the later stages leave the published warehouse as it is.
+    is built: the result says `skipped` and the later stages leave the published warehouse as it is. When
+    only the lake changed (new documents landed), the candidate starts as a copy of the published file and
+    the incremental models add and drop documents (`mode: incremental`); otherwise, or with `force`, it is
+    built from scratch (`mode: full`).
     """
     candidate = candidate_path(settings)
     fingerprint = build_inputs_fingerprint(settings, run_id)
+    code = build_code_fingerprint(settings)
     published = _read_published_state(settings)
     if (not force and settings.warehouse_path.exists() and published.get("fingerprint") == fingerprint):
         return {"skipped": True, "reason": f"{UNCHANGED_REASON} {published.get('run_id')}",
@@ -191,10 +207,25 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     candidate.parent.mkdir(parents=True, exist_ok=True)
     candidate.unlink(missing_ok=True)
     Path(str(candidate) + ".wal").unlink(missing_ok=True)
-    _inputs_path(candidate).write_text(json.dumps({"fingerprint": fingerprint, "run_id": run_id}), encoding="utf-8")
+    incremental = not force and settings.warehouse_path.exists() and published.get("build_code") == code
+    if incremental:
+        copy_atomic(settings.warehouse_path, candidate)
+    _inputs_path(candidate).write_text(json.dumps({
+        "fingerprint": fingerprint, "build_code": code, "run_id": run_id,
+        "mode": "incremental" if incremental else "full",
+        "base_run_id": published.get("run_id") if incremental else None}), encoding="utf-8")
     result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake_of(settings))
-    return {"skipped": False, "candidate": str(candidate), "seconds": round(result.seconds, 2),
-            "statuses": result.statuses}
+    return {"skipped": False, "mode": "incremental" if incremental else "full", "candidate": str(candidate),
+            "seconds": round(result.seconds, 2), "statuses": result.statuses}
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy a closed DuckDB file under a temporary name, then rename: a crash leaves no half-copied candidate."""
+    import shutil
+
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def _read_published_state(settings: Settings) -> dict:
@@ -212,7 +243,7 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     candidate = candidate_path(settings)
     docs_dir = settings.reports_dir / "data_docs"
     started = time.perf_counter()
-    outcome = validate_warehouse(candidate, run_id, docs_dir=docs_dir)
+    outcome = validate_warehouse(candidate, run_id, docs_dir=docs_dir, baseline=validation_baseline(settings))
     run_at = datetime.now(UTC)
     findings = with_finding_keys(extraction_findings(candidate) + outcome.findings, run_id, run_at)
     lake.write_rows("gx_results", run_id, outcome.results)
@@ -224,9 +255,30 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     docs_seconds = time.perf_counter() - started
     failed = [r for r in outcome.results if not r["success"]]
     return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
+            "carried_forward": outcome.carried,
             "gx_seconds": round(gx_seconds, 2), "dbt_seconds": round(result.seconds, 2),
             "dbt_docs_seconds": round(docs_seconds, 2),
             "data_docs": str(docs_dir / "index.html"), "dbt_docs": str(dbt_docs)}
+
+
+def validation_baseline(settings: Settings):  # type: ignore[no-untyped-def]
+    """After an incremental build: the published warehouse and its run's GX results and findings, so the
+    document-scoped suites validate only what the build changed. None after a full build, or when the
+    published run left no results in the lake (then everything is validated)."""
+    from expectations.validate import Baseline
+
+    try:
+        inputs = json.loads(_inputs_path(candidate_path(settings)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    base_run = inputs.get("base_run_id")
+    lake = lake_of(settings)
+    results, findings = (lake.table_dir(t) / f"{base_run}.parquet" for t in ("gx_results", "finding_history"))
+    if inputs.get("mode") != "incremental" or not base_run or not results.exists() or not findings.exists():
+        return None
+    import pyarrow.parquet as pq
+
+    return Baseline(settings.warehouse_path, pq.read_table(results).to_pylist(), pq.read_table(findings).to_pylist())
 
 
 def generate_dbt_docs(settings: Settings, database: Path) -> Path:
@@ -387,7 +439,7 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
         if built["skipped"]:
             say(f"build: skipped, {built['reason']}: the published warehouse and reports stay as they are")
         else:
-            say(f"build: done in {timings['build']:.1f}s")
+            say(f"build: {built['mode']} build done in {timings['build']:.1f}s")
             for stage, fn in (("validate", validate_stage), ("promote", promote_stage), ("publish", publish_stage)):
                 timed(stage, fn, settings, run_id)
                 say(f"{stage}: done in {timings[stage]:.1f}s")

@@ -1,13 +1,11 @@
 -- The documents whose bytes are what each landed path holds now: a path re-published with new bytes
 -- supersedes its earlier version, and a duplicate (same bytes under another name) is parsed once.
-with latest_per_path as (
-    select
-        source_file,
-        sha256,
-        status,
-        row_number() over (partition by source_file order by seen_at desc, run_id desc) as recency
-    from {{ ref('stg_lake__ledger') }}
-)
+-- Incremental: a build adds the documents that became current (stamped with its loaded_at, which tells every
+-- incremental model downstream which documents to add) and drops those that stopped being current.
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
+) }}
 
 select
     documents.document_id,
@@ -22,9 +20,11 @@ select
     documents.reason,
     documents.extractor_version,
     documents.ingested_at,
-    documents.parse_seconds
-from {{ ref('stg_lake__documents') }} as documents
+    documents.parse_seconds,
+    {{ build_started_at() }} as loaded_at
+from {{ ref('int_documents_parsed') }} as documents
 where documents.status = 'ingested'
-  and documents.document_id in (
-      select sha256 from latest_per_path where recency = 1 and status in ('new', 'unchanged')
-  )
+  and documents.document_id in ({{ current_document_ids(ref('stg_lake__ledger')) }})
+{%- if is_incremental() %}
+  and documents.document_id not in (select document_id from {{ this }})
+{%- endif %}

@@ -18,7 +18,7 @@ level_now as (
         levels.value as level_value,
         levels.subject,
         levels.unit,
-        row_number() over (partition by growth.metric_id order by levels.char_start desc) as nearest
+        row_number() over (partition by growth.metric_id order by levels.char_start desc, levels.metric_id) as nearest
     from growth
     inner join metrics as levels
         on levels.report_id = growth.report_id
@@ -33,7 +33,8 @@ level_before as (
         level_now.growth_metric_id,
         previous.metric_id as previous_metric_id,
         previous.value as previous_value,
-        row_number() over (partition by level_now.growth_metric_id order by previous.char_start) as first_match
+        row_number() over (partition by level_now.growth_metric_id order by previous.char_start, previous.metric_id)
+            as first_match
     from level_now
     inner join growth on growth.metric_id = level_now.growth_metric_id
     inner join metrics as previous

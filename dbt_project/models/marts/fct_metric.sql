@@ -1,3 +1,12 @@
+-- Incremental by document (see macros/incremental_lake.sql): a night adds the mentions of the documents that
+-- became current and drops those of documents that stopped being current.
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+) }}
+
+{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
+
 select
     metrics.metric_id,
     metrics.report_id,
@@ -21,6 +30,6 @@ select
     reports.org_name,
     reports.report_year,
     links.metric_code
-from {{ ref('stg_lake__metrics') }} as metrics
+from {{ parsed_rows('metrics', new_documents) }} as metrics
 inner join {{ ref('int_report_owners') }} as reports on reports.report_id = metrics.report_id
 left join {{ ref('int_metric_links') }} as links on links.metric_id = metrics.metric_id

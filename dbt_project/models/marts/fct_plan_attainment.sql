@@ -30,7 +30,8 @@ matched as (
         actuals.metric_id as actual_metric_id,
         actuals.value as actual_value,
         row_number() over (
-            partition by targets.metric_id order by abs(actuals.value - targets.value), actuals.char_start
+            partition by targets.metric_id
+            order by abs(actuals.value - targets.value), actuals.char_start, actuals.metric_id
         ) as closeness
     from targets
     inner join actuals

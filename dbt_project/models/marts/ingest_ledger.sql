@@ -40,4 +40,4 @@ select
     documents.ingested_at
 from sightings
 left join latest_per_path on latest_per_path.source_file = sightings.source_file
-left join {{ ref('stg_lake__documents') }} as documents on documents.document_id = sightings.sha256
+left join {{ ref('int_documents_parsed') }} as documents on documents.document_id = sightings.sha256

@@ -1,16 +1,2 @@
-select
-    document_id,
-    source_file,
-    format,
-    encoding,
-    size_bytes,
-    n_chars,
-    n_reports,
-    n_metrics,
-    status,
-    reason,
-    extractor_version,
-    ingested_at,
-    parse_seconds,
-    text
-from {{ source('lake', 'documents') }}
+-- The projection lives in macros/stg_lake_select.sql: incremental models apply it to a night's new files.
+{{ stg_lake_select('documents', source('lake', 'documents')) }}
