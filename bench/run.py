@@ -5,7 +5,8 @@
 Extraction throughput is measured on the decoded text of the generated corpus: one process, N worker
 processes, the floor (a bare pass of the same text through the compiled number regex) and jionlp's
 `extract_money` on the same text, in the same run. End to end runs `warehouse run` (`run_all`) in-process on
-a fresh lake and warehouse, then the nightly no-op (nothing new) and a nightly with 1% new files.
+a fresh lake and warehouse, then the nightly no-op (nothing new) and a nightly with 1% new files (an incremental
+build and validation).
 """
 
 from __future__ import annotations

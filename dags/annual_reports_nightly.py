@@ -63,8 +63,9 @@ def annual_reports_nightly() -> None:
 
     @task(trigger_rule="none_failed")  # runs when nothing new landed (ingest mapped to zero and skipped)
     def build(parsed: list[dict], run_id: str | None = None) -> dict:
-        """dbt build into a fresh candidate warehouse file; skipped (and so is everything after it) when no
-        input changed since the published build."""
+        """dbt build into a candidate warehouse file (fresh, or a copy of the published one when only new
+        documents landed); skipped (and so is everything after it) when no input changed since the published
+        build."""
         from airflow.sdk.exceptions import AirflowSkipException
 
         out = _locked_stage("build_stage", run_id)
