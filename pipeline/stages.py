@@ -147,9 +147,8 @@ def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
     """
     lake = lake_of(settings)
     h = hashlib.sha256()
-    for path in sorted(lake.parsed_dir.rglob("*.parquet")):
-        st = path.stat()
-        h.update(f"{path.relative_to(lake.root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for line in _parsed_files(lake).values():
+        h.update(line)
     ledger = lake.table_dir("ledger") / f"{run_id}.parquet"
     if ledger.exists():
         import pyarrow.parquet as pq
@@ -161,6 +160,31 @@ def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
             h.update("\0".join(str(r[k]) for k in ("source_file", "sha256", "status", "reason")).encode() + b"\n")
     h.update(build_code_fingerprint(settings).encode())
     return h.hexdigest()
+
+
+def _parsed_files(lake: Lake) -> dict[Path, bytes]:
+    """Every parsed lake file → a line of its name, size and mtime (documents are written once, atomically)."""
+    out = {}
+    for path in sorted(lake.parsed_dir.rglob("*.parquet")):
+        st = path.stat()
+        out[path] = f"{path.relative_to(lake.root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
+    return out
+
+
+def loaded_documents_digest(lake: Lake, document_ids: list[str]) -> str:
+    """A digest of the lake files of the given documents. An incremental build trusts that the files of the
+    documents already in the published warehouse did not change since; this checks it (a file rewritten or
+    lost in the lake forces a full build, which re-reads and re-tests everything)."""
+    files = _parsed_files(lake)
+    h = hashlib.sha256()
+    for document_id in document_ids:
+        for table in ("documents", "reports", "metrics", "relations", "findings"):
+            h.update(files.get(lake.document_path(table, document_id), b"missing\n"))
+    return h.hexdigest()
+
+
+def _lake_documents(lake: Lake) -> list[str]:
+    return sorted(p.stem for p in lake.table_dir("documents").glob("*.parquet") if not p.name.startswith("_"))
 
 
 def build_code_fingerprint(settings: Settings) -> str:
@@ -207,12 +231,17 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     candidate.parent.mkdir(parents=True, exist_ok=True)
     candidate.unlink(missing_ok=True)
     Path(str(candidate) + ".wal").unlink(missing_ok=True)
-    incremental = not force and settings.warehouse_path.exists() and published.get("build_code") == code
+    lake = lake_of(settings)
+    incremental = (not force and settings.warehouse_path.exists() and published.get("build_code") == code
+                   and published.get("documents_digest")
+                   == loaded_documents_digest(lake, published.get("documents", [])))
     if incremental:
         copy_atomic(settings.warehouse_path, candidate)
     _inputs_path(candidate).write_text(json.dumps({
         "fingerprint": fingerprint, "build_code": code, "run_id": run_id,
         "mode": "incremental" if incremental else "full",
+        "documents": (documents := _lake_documents(lake)),
+        "documents_digest": loaded_documents_digest(lake, documents),
         "base_run_id": published.get("run_id") if incremental else None}), encoding="utf-8")
     result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake_of(settings))
     return {"skipped": False, "mode": "incremental" if incremental else "full", "candidate": str(candidate),
