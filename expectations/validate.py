@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from ingest.findings import CHECKS
+from ingest.lake import SCHEMAS
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
@@ -28,9 +30,8 @@ select document_id, source_file, report_id, check_name, severity, char_start, ch
        expected, org_name, report_year, owner_name, owner_email
 from intermediate.int_extraction_findings
 """
-# The fields of a finding as `validate_warehouse` returns it (a finding_history row less the run and key).
-FINDING_FIELDS = ("document_id", "source_file", "report_id", "check_name", "severity", "char_start", "char_end",
-                  "message", "evidence", "expected", "org_name", "report_year", "owner_name", "owner_email")
+# The fields of a finding as `validate_warehouse` returns it: a finding_history row less the run and key.
+FINDING_FIELDS = tuple(n for n in SCHEMAS["finding_history"].names if n not in ("run_id", "run_at", "finding_key"))
 REPORT_OWNERS_SQL = "select report_id, document_id, org_name, report_year, owner_name, owner_email from intermediate.int_report_owners"
 
 
@@ -126,21 +127,19 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
     source = ctx.data_sources.add_pandas("warehouse")
     outcome = ValidationOutcome([], [])
     now = datetime.now(UTC)
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database), read_only=True) as con, _published(baseline) as published:
         owners = _records_by(con.execute(REPORT_OWNERS_SQL).df(), "report_id")
-        delta = _document_delta(con, baseline) if baseline else None
+        delta = _document_delta(con, published) if published else None
         for spec in load_suites():
             checkpoint = _checkpoint(ctx, source, spec)
             previous = _previous_results(baseline, spec) if delta is not None and spec.document_scoped else None
             if previous is None:
                 results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
             else:
-                results, findings = _run_suite_incrementally(checkpoint, con, spec, owners, run_id, now,
-                                                             baseline, delta, previous)
+                results, findings, kept = _run_suite_incrementally(checkpoint, con, published, spec, owners, run_id,
+                                                                   now, baseline, delta, previous)
                 outcome.carried[spec.name] = {"validated_documents": len(delta[0]),
-                                              "removed_documents": len(delta[1]),
-                                              "carried_findings": len(findings) - sum(
-                                                  1 for f in findings if f["document_id"] in delta[0])}
+                                              "removed_documents": len(delta[1]), "carried_findings": kept}
             outcome.results += results
             outcome.findings += findings
         if docs_dir is not None:
@@ -171,16 +170,17 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
     return list(per_expectation.values()), _with_evidence(con, spec, found)
 
 
-def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec,  # type: ignore[no-untyped-def]
-                             owners: dict, run_id: str, now: datetime, baseline: Baseline,
-                             delta: tuple[set[str], set[str]], previous: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection,  # type: ignore[no-untyped-def]
+                             published: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: dict, run_id: str,
+                             now: datetime, baseline: Baseline, delta: tuple[set[str], set[str]],
+                             previous: dict[str, dict]) -> tuple[list[dict], list[dict], int]:
     """A document-scoped suite after an incremental build, with the same totals and findings as validating
     every row: validate the added documents here and the removed ones in the published file, then
-    published counts + added − removed; findings of the kept documents come from the published run."""
+    published counts + added − removed; findings of the kept documents come from the published run.
+    Returns the results, the findings and how many of them were carried forward."""
     added, removed = delta
     results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now, sorted(added))
-    with duckdb.connect(str(baseline.warehouse), read_only=True) as published:
-        gone, _ = _run_suite(checkpoint, published, spec, {}, run_id, now, sorted(removed))
+    gone, _ = _run_suite(checkpoint, published, spec, {}, run_id, now, sorted(removed))
     gone_by_check = {r["check_name"]: r for r in gone}
     for r in results:
         before, out = previous[r["check_name"]], gone_by_check[r["check_name"]]
@@ -188,23 +188,32 @@ def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection, spec: S
             r[count] += before[count] - out[count]
         r["success"] = r["unexpected_count"] == 0
     checks = {r["check_name"] for r in results}
-    kept = [{k: v for k, v in f.items() if k in FINDING_FIELDS} for f in baseline.findings
+    kept = [{k: f[k] for k in FINDING_FIELDS} for f in baseline.findings
             if f["check_name"] in checks and f["document_id"] not in removed and f["document_id"] not in added]
-    return results, findings + kept
+    return results, findings + kept, len(kept)
 
 
-def _document_delta(con: duckdb.DuckDBPyConnection, baseline: Baseline) -> tuple[set[str], set[str]]:
-    """(documents in the candidate but not in the published warehouse, documents the other way round)."""
-    now = {r[0] for r in con.execute("select document_id from marts.dim_document").fetchall()}
+@contextmanager
+def _published(baseline: Baseline | None) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The published warehouse, read-only, when validating against a baseline."""
+    if baseline is None:
+        yield None
+        return
     with duckdb.connect(str(baseline.warehouse), read_only=True) as published:
-        before = {r[0] for r in published.execute("select document_id from marts.dim_document").fetchall()}
+        yield published
+
+
+def _document_delta(con: duckdb.DuckDBPyConnection,
+                    published: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
+    """(documents in the candidate but not in the published warehouse, documents the other way round)."""
+    query = "select document_id from marts.dim_document"
+    now = {r[0] for r in con.execute(query).fetchall()}
+    before = {r[0] for r in published.execute(query).fetchall()}
     return now - before, before - now
 
 
-def _previous_results(baseline: Baseline | None, spec: SuiteSpec) -> dict[str, dict] | None:
+def _previous_results(baseline: Baseline, spec: SuiteSpec) -> dict[str, dict] | None:
     """The published run's result per check of this suite; None when it has none for every expectation."""
-    if baseline is None:
-        return None
     rows = {r["check_name"]: r for r in baseline.results if r["suite"] == spec.name}
     wanted = {exp["meta"]["check_name"] for exp in spec.raw["expectations"]}
     return rows if set(rows) == wanted else None

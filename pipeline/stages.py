@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from ingest.lake import Lake
+from ingest.lake import PARSED_TABLES, Lake
 from ingest.stage import discover, ingest_document
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.transform import run_dbt
@@ -146,8 +146,13 @@ def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
     with the owners file (`build_code_fingerprint`). Equal digests mean a rebuild would publish the same marts.
     """
     lake = lake_of(settings)
+    return _inputs_digest(lake, run_id, _parsed_files(lake), build_code_fingerprint(settings))
+
+
+def _inputs_digest(lake: Lake, run_id: str, parsed_files: dict[Path, bytes], code: str) -> str:
+    """`build_inputs_fingerprint` from an already-walked lake and the build-code digest."""
     h = hashlib.sha256()
-    for line in _parsed_files(lake).values():
+    for line in parsed_files.values():
         h.update(line)
     ledger = lake.table_dir("ledger") / f"{run_id}.parquet"
     if ledger.exists():
@@ -158,7 +163,7 @@ def build_inputs_fingerprint(settings: Settings, run_id: str) -> str:
             if r["status"] in ("new", "unchanged"):  # first sighting or not: the parsed lake tells the rest
                 r["status"] = "current"
             h.update("\0".join(str(r[k]) for k in ("source_file", "sha256", "status", "reason")).encode() + b"\n")
-    h.update(build_code_fingerprint(settings).encode())
+    h.update(code.encode())
     return h.hexdigest()
 
 
@@ -171,20 +176,21 @@ def _parsed_files(lake: Lake) -> dict[Path, bytes]:
     return out
 
 
-def loaded_documents_digest(lake: Lake, document_ids: list[str]) -> str:
+def loaded_documents_digest(lake: Lake, parsed_files: dict[Path, bytes], document_ids: list[str]) -> str:
     """A digest of the lake files of the given documents. An incremental build trusts that the files of the
     documents already in the published warehouse did not change since; this checks it (a file rewritten or
     lost in the lake forces a full build, which re-reads and re-tests everything)."""
-    files = _parsed_files(lake)
     h = hashlib.sha256()
     for document_id in document_ids:
-        for table in ("documents", "reports", "metrics", "relations", "findings"):
-            h.update(files.get(lake.document_path(table, document_id), b"missing\n"))
+        for table in PARSED_TABLES:
+            h.update(parsed_files.get(lake.document_path(table, document_id), b"missing\n"))
     return h.hexdigest()
 
 
-def _lake_documents(lake: Lake) -> list[str]:
-    return sorted(p.stem for p in lake.table_dir("documents").glob("*.parquet") if not p.name.startswith("_"))
+def _parsed_documents(lake: Lake, parsed_files: dict[Path, bytes]) -> list[str]:
+    """The ids of the documents parsed into the lake (their `documents` files, less the schema file)."""
+    folder = lake.table_dir("documents")
+    return sorted(p.stem for p in parsed_files if p.parent == folder and not p.name.startswith("_"))
 
 
 def build_code_fingerprint(settings: Settings) -> str:
@@ -222,8 +228,10 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     built from scratch (`mode: full`).
     """
     candidate = candidate_path(settings)
-    fingerprint = build_inputs_fingerprint(settings, run_id)
+    lake = lake_of(settings)
+    parsed_files = _parsed_files(lake)  # one walk of the lake serves the fingerprint and both digests
     code = build_code_fingerprint(settings)
+    fingerprint = _inputs_digest(lake, run_id, parsed_files, code)
     published = _read_published_state(settings)
     if (not force and settings.warehouse_path.exists() and published.get("fingerprint") == fingerprint):
         return {"skipped": True, "reason": f"{UNCHANGED_REASON} {published.get('run_id')}",
@@ -231,20 +239,19 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     candidate.parent.mkdir(parents=True, exist_ok=True)
     candidate.unlink(missing_ok=True)
     Path(str(candidate) + ".wal").unlink(missing_ok=True)
-    lake = lake_of(settings)
     incremental = (not force and settings.warehouse_path.exists() and published.get("build_code") == code
                    and published.get("documents_digest")
-                   == loaded_documents_digest(lake, published.get("documents", [])))
+                   == loaded_documents_digest(lake, parsed_files, published.get("documents", [])))
+    mode = "incremental" if incremental else "full"
     if incremental:
         copy_atomic(settings.warehouse_path, candidate)
+    documents = _parsed_documents(lake, parsed_files)
     _inputs_path(candidate).write_text(json.dumps({
-        "fingerprint": fingerprint, "build_code": code, "run_id": run_id,
-        "mode": "incremental" if incremental else "full",
-        "documents": (documents := _lake_documents(lake)),
-        "documents_digest": loaded_documents_digest(lake, documents),
+        "fingerprint": fingerprint, "build_code": code, "run_id": run_id, "mode": mode,
+        "documents": documents, "documents_digest": loaded_documents_digest(lake, parsed_files, documents),
         "base_run_id": published.get("run_id") if incremental else None}), encoding="utf-8")
-    result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake_of(settings))
-    return {"skipped": False, "mode": "incremental" if incremental else "full", "candidate": str(candidate),
+    result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
+    return {"skipped": False, "mode": mode, "candidate": str(candidate),
             "seconds": round(result.seconds, 2), "statuses": result.statuses}
 
 

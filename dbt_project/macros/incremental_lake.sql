@@ -2,7 +2,7 @@
 Incremental builds over the parsed lake.
 
 The pipeline builds a night's warehouse on a copy of the published one when only the lake changed (see
-pipeline/stages.py: build_stage); the big models then add the rows of the documents they do not hold yet and
+pipeline/stages.py: build_stage); the big models then add the rows of the documents that became current and
 drop those of documents that are no longer current. A document's rows are a function of its lake files alone
 (written once, named by the document's sha256), so rows already in the warehouse never need rebuilding.
 

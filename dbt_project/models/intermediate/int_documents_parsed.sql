@@ -4,18 +4,6 @@
 
 {%- set new_documents = parsed_documents_to_add() %}
 
-select
-    document_id,
-    source_file,
-    format,
-    encoding,
-    size_bytes,
-    n_chars,
-    n_reports,
-    n_metrics,
-    status,
-    reason,
-    extractor_version,
-    ingested_at,
-    parse_seconds
+-- The staging columns of documents but the text (dim_document reads the text of current documents only).
+select * exclude (text)
 from {{ parsed_rows('documents', new_documents) }}
