@@ -26,15 +26,26 @@ MAX_HTML_ROWS = 500
 CSV_COLUMNS = ["status", "severity", "check_name", "org_name", "report_year", "source_file", "char_start",
                "char_end", "message", "expected", "evidence", "first_seen_run", "finding_id"]
 
-FINDINGS_SQL = """
+# The span text (a substring of the document, which costs a scan of its text) only for the rows a page shows.
+FINDINGS_SQL = f"""
+with listed as (
+    select *, case severity when 'error' then 0 when 'warning' then 1 else 2 end as severity_rank
+    from marts.fct_dq_finding
+    where status <> 'resolved' or resolved_in_latest_run
+),
+ranked as (
+    select *, row_number() over (partition by coalesce(owner, 'unassigned'), status = 'resolved'
+                                 order by severity_rank, check_name, source_file, char_start, finding_id) as page_row
+    from listed
+)
 select f.finding_id, f.check_name, f.severity, f.status, f.report_id, f.source_file, f.char_start, f.char_end,
        f.message, f.evidence, f.expected, f.org_name, f.report_year, f.owner, f.owner_email,
        f.first_seen_run, f.last_seen_run,
-       substring(d.text, f.char_start + 1, f.char_end - f.char_start) as span_text
-from marts.fct_dq_finding f
+       case when f.page_row <= {MAX_HTML_ROWS}
+            then substring(d.text, f.char_start + 1, f.char_end - f.char_start) end as span_text
+from ranked f
 left join marts.dim_document d on d.document_id = f.document_id
-where f.status <> 'resolved' or f.resolved_in_latest_run
-order by case f.severity when 'error' then 0 when 'warning' then 1 else 2 end, f.check_name, f.source_file, f.char_start
+order by f.severity_rank, f.check_name, f.source_file, f.char_start, f.finding_id
 """
 TREND_SQL = """
 select h.owner_name as owner, h.run_id, min(h.run_at) as run_at, h.check_name, count(*) as n
