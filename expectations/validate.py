@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,9 +45,15 @@ class SuiteSpec:
     raw: dict
     evidence_query: str | None = None  # fetches the sentence of failing rows only, for suites over big marts
     batch_rows: int | None = None  # validate a stream of batches of this many rows (row-level expectations only)
-    # Each row is judged on its own and belongs to one document (a `document_id` column): after an incremental
-    # build only the added documents are validated, the rest carried forward from the published run.
-    document_scoped: bool = False
+    # Each row is judged on its own, so after an incremental build only what changed is validated and the rest
+    # carried forward from the published run. `document`: rows belong to one document (a `document_id`
+    # column) and change with it; `row`: rows of cross-document marts, a row changed when its content did.
+    scope: str | None = None
+
+    @property
+    def key_column(self) -> str:
+        """The column the changed rows are selected by."""
+        return "document_id" if self.scope == "document" else self.id_column
 
 
 def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
@@ -61,21 +68,27 @@ def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
                 raise ValueError(f"{path.name}: expectation {exp['type']} names unknown check {name!r}")
         spec = SuiteSpec(raw["name"], meta["query"], meta["id_column"],
                          tuple(meta.get("span_columns", ["char_start", "char_end"])), raw,
-                         meta.get("evidence_query"), meta.get("batch_rows"), meta.get("scope") == "document")
-        if spec.document_scoped:
-            _check_document_scoped(path.name, raw)
+                         meta.get("evidence_query"), meta.get("batch_rows"), meta.get("scope"))
+        if spec.scope is not None:
+            _check_row_wise(path.name, raw)
         suites.append(spec)
     return suites
 
 
-def _check_document_scoped(name: str, raw: dict) -> None:
-    """Carrying totals forward needs each expectation found by its check name, and a pass/fail that
-    follows from the counts (no `mostly`)."""
+SCOPES = ("document", "row")
+
+
+def _check_row_wise(name: str, raw: dict) -> None:
+    """Carrying totals forward needs a known scope, each expectation found by its check name, and a pass/fail
+    that follows from the counts (no `mostly`)."""
+    scope = raw["meta"]["scope"]
+    if scope not in SCOPES:
+        raise ValueError(f"{name}: unknown scope {scope!r} (one of {', '.join(SCOPES)})")
     checks = [exp["meta"]["check_name"] for exp in raw["expectations"]]
     if len(set(checks)) != len(checks):
-        raise ValueError(f"{name}: a document-scoped suite needs one expectation per check name")
+        raise ValueError(f"{name}: a {scope}-scoped suite needs one expectation per check name")
     if any("mostly" in exp["kwargs"] for exp in raw["expectations"]):
-        raise ValueError(f"{name}: a document-scoped suite cannot use `mostly`")
+        raise ValueError(f"{name}: a {scope}-scoped suite cannot use `mostly`")
 
 
 def _format(template: str | None, row: dict) -> str | None:
@@ -110,11 +123,15 @@ class ValidationOutcome:
     carried: dict[str, dict] = field(default_factory=dict)  # suite → documents validated / carried forward
 
 
+class BaselineMismatch(ValueError):
+    """The published run's findings do not match the published warehouse; validate the suite whole."""
+
+
 @dataclass(frozen=True)
 class Baseline:
     """The published warehouse and what its run's validation found. Given to `validate_warehouse` after an
-    incremental build: a document-scoped suite then validates only the documents the build added, takes the
-    findings of the documents it kept from here, and moves the counts by the added and removed documents."""
+    incremental build: a document- or row-scoped suite then validates only the documents (rows) the build
+    added, takes the findings of the ones it kept from here, and moves the counts by the added and removed."""
     warehouse: Path
     results: list[dict]  # that run's gx_results rows
     findings: list[dict]  # that run's finding_history rows
@@ -129,17 +146,23 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
     now = datetime.now(UTC)
     with duckdb.connect(str(database), read_only=True) as con, _published(baseline) as published:
         owners = _records_by(con.execute(REPORT_OWNERS_SQL).df(), "report_id")
-        delta = _document_delta(con, published) if published else None
+        documents = _document_delta(con, published) if published else None
         for spec in load_suites():
             checkpoint = _checkpoint(ctx, source, spec)
-            previous = _previous_results(baseline, spec) if delta is not None and spec.document_scoped else None
+            previous = _previous_results(baseline, spec) if published and spec.scope else None
             if previous is None:
                 results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
             else:
-                results, findings, kept = _run_suite_incrementally(checkpoint, con, published, spec, owners, run_id,
-                                                                   now, baseline, delta, previous)
-                outcome.carried[spec.name] = {"validated_documents": len(delta[0]),
-                                              "removed_documents": len(delta[1]), "carried_findings": kept}
+                delta = documents if spec.scope == "document" else _row_delta(con, published, spec)
+                what = "documents" if spec.scope == "document" else "rows"
+                try:
+                    results, findings, kept = _run_suite_incrementally(checkpoint, con, published, spec, owners,
+                                                                       run_id, now, baseline, delta, previous)
+                    outcome.carried[spec.name] = {f"validated_{what}": len(delta[0]),
+                                                  f"removed_{what}": len(delta[1]), "carried_findings": kept}
+                except BaselineMismatch as mismatch:
+                    results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
+                    outcome.carried[spec.name] = {"validated_whole": str(mismatch)}
             outcome.results += results
             outcome.findings += findings
         if docs_dir is not None:
@@ -148,12 +171,13 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
 
 
 def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: dict,  # type: ignore[no-untyped-def]
-               run_id: str, now: datetime, documents: list[str] | None = None) -> tuple[list[dict], list[dict]]:
-    """One suite over the warehouse (or over the rows of `documents`): its results and findings."""
+               run_id: str, now: datetime, keys: list[str] | None = None) -> tuple[list[dict], list[dict]]:
+    """One suite over the warehouse (or over the rows whose `spec.key_column` is in `keys`): its results and
+    findings."""
     per_expectation: dict[int, dict] = {}
     failing: list[tuple[dict, object]] = []  # (expectation meta, id of the failing row)
     failing_rows = []
-    for frame in _frames(con, spec, documents):
+    for frame in _frames(con, spec, keys):
         run = checkpoint.run(batch_parameters={"dataframe": frame})
         batch_failing = []
         for suite_result in run.run_results.values():
@@ -174,13 +198,16 @@ def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection,  # type
                              published: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: dict, run_id: str,
                              now: datetime, baseline: Baseline, delta: tuple[set[str], set[str]],
                              previous: dict[str, dict]) -> tuple[list[dict], list[dict], int]:
-    """A document-scoped suite after an incremental build, with the same totals and findings as validating
-    every row: validate the added documents here and the removed ones in the published file, then
-    published counts + added − removed; findings of the kept documents come from the published run.
+    """A document- or row-scoped suite after an incremental build, with the same totals and findings as
+    validating every row: validate the added documents (rows) here and the removed ones in the published
+    file, then published counts + added − removed; findings of the kept ones come from the published run.
     Returns the results, the findings and how many of them were carried forward."""
     added, removed = delta
     results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now, sorted(added))
-    gone, _ = _run_suite(checkpoint, published, spec, {}, run_id, now, sorted(removed))
+    # A removed row's findings are subtracted by value, so they are rebuilt with the published owners.
+    published_owners = _records_by(published.execute(REPORT_OWNERS_SQL).df(), "report_id") \
+        if spec.scope == "row" and removed else {}
+    gone, gone_findings = _run_suite(checkpoint, published, spec, published_owners, run_id, now, sorted(removed))
     gone_by_check = {r["check_name"]: r for r in gone}
     for r in results:
         before, out = previous[r["check_name"]], gone_by_check[r["check_name"]]
@@ -188,9 +215,31 @@ def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection,  # type
             r[count] += before[count] - out[count]
         r["success"] = r["unexpected_count"] == 0
     checks = {r["check_name"] for r in results}
-    kept = [{k: f[k] for k in FINDING_FIELDS} for f in baseline.findings
-            if f["check_name"] in checks and f["document_id"] not in removed and f["document_id"] not in added]
+    before = [{k: f[k] for k in FINDING_FIELDS} for f in baseline.findings if f["check_name"] in checks]
+    if spec.scope == "document":
+        kept = [f for f in before if f["document_id"] not in removed and f["document_id"] not in added]
+    else:
+        kept = _without(before, gone_findings)
     return results, findings + kept, len(kept)
+
+
+def _without(findings: list[dict], gone: list[dict]) -> list[dict]:
+    """`findings` less one equal finding per finding in `gone` (a multiset difference)."""
+    remaining = Counter(_finding_tuple(f) for f in gone)
+    kept = []
+    for f in findings:
+        key = _finding_tuple(f)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            kept.append(f)
+    if +remaining:  # a removed row's finding the published run did not report: it cannot be carried from
+        raise BaselineMismatch(f"{sum(remaining.values())} finding(s) of removed rows are not in the published run")
+    return kept
+
+
+def _finding_tuple(f: dict) -> tuple:
+    return tuple(f.get(k) for k in FINDING_FIELDS)
 
 
 @contextmanager
@@ -210,6 +259,15 @@ def _document_delta(con: duckdb.DuckDBPyConnection,
     now = {r[0] for r in con.execute(query).fetchall()}
     before = {r[0] for r in published.execute(query).fetchall()}
     return now - before, before - now
+
+
+def _row_delta(con: duckdb.DuckDBPyConnection, published: duckdb.DuckDBPyConnection,
+               spec: SuiteSpec) -> tuple[set[str], set[str]]:
+    """(ids of the suite's rows that are new or changed in the candidate, ids of rows that are gone or
+    changed in the published warehouse): a row is compared by a hash of everything the suite reads of it."""
+    query = f"select {spec.id_column}, hash(suite_rows) from ({spec.query}) as suite_rows"
+    now, before = set(con.execute(query).fetchall()), set(published.execute(query).fetchall())
+    return {i for i, _ in now - before}, {i for i, _ in before - now}
 
 
 def _previous_results(baseline: Baseline, spec: SuiteSpec) -> dict[str, dict] | None:
@@ -234,14 +292,14 @@ def _checkpoint(ctx, source, spec: SuiteSpec):  # type: ignore[no-untyped-def]
 
 
 def _frames(con: duckdb.DuckDBPyConnection, spec: SuiteSpec,
-            documents: list[str] | None = None) -> Iterator[pd.DataFrame]:
-    """The suite's rows (of `documents` only, when given) as pandas frames: one, or a stream of
+            keys: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The suite's rows (those whose key column is in `keys`, when given) as pandas frames: one, or a stream of
     `batch_rows`-row batches of one query when the suite sets it (fct_metric at 10,000 reports is 2.4 M rows:
     one frame took 4 GB of memory). Every expectation of a batched suite must judge rows one at a time."""
     query = spec.query
-    if documents is not None:
-        ids = ", ".join("'" + d.replace("'", "''") + "'" for d in documents) or "null"
-        query = f"select * from ({spec.query}) as suite_rows where suite_rows.document_id in ({ids})"
+    if keys is not None:
+        ids = ", ".join("'" + k.replace("'", "''") + "'" for k in keys) or "null"
+        query = f"select * from ({spec.query}) as suite_rows where suite_rows.{spec.key_column} in ({ids})"
     if not spec.batch_rows:
         yield con.execute(query).df()
         return

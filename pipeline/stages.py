@@ -33,6 +33,8 @@ UNCHANGED_REASON = "inputs unchanged since run"
 # The code that turns the lake into the published warehouse: a change to any of it forces a rebuild.
 BUILD_CODE_GLOBS = ("dbt_project/**/*.sql", "dbt_project/**/*.yml", "dbt_project/**/*.csv",
                     "expectations/**/*.json", "expectations/**/*.py", "publish/**/*.py", "publish/templates/*")
+# The engines that run that code: an upgrade may change what the same SQL or suite produces.
+BUILD_ENGINES = ("dbt-core", "dbt-duckdb", "duckdb", "great-expectations")
 
 
 class RunLocked(RuntimeError):
@@ -200,8 +202,11 @@ def build_code_fingerprint(settings: Settings) -> str:
     Equal to the published build's → the night may build incrementally on a copy of the published file (rows
     already there are still right); different → everything is rebuilt from the lake.
     """
+    from importlib.metadata import version
+
     h = hashlib.sha256(lake_of(settings).parsed_dir.name.encode())
     h.update(settings.owners_file.read_bytes() if settings.owners_file.exists() else b"")
+    h.update(" ".join(f"{name}=={version(name)}" for name in BUILD_ENGINES).encode())
     for pattern in BUILD_CODE_GLOBS:
         for path in sorted(PROJECT_ROOT.glob(pattern)):
             if "/target/" not in path.as_posix() and path.is_file():
@@ -287,13 +292,13 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     gx_seconds = time.perf_counter() - started
     result = run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
     started = time.perf_counter()
-    dbt_docs = generate_dbt_docs(settings, candidate)
+    dbt_docs, docs_kept = generate_dbt_docs(settings, candidate, _candidate_inputs(settings).get("build_code"))
     docs_seconds = time.perf_counter() - started
     failed = [r for r in outcome.results if not r["success"]]
     return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
             "carried_forward": outcome.carried,
             "gx_seconds": round(gx_seconds, 2), "dbt_seconds": round(result.seconds, 2),
-            "dbt_docs_seconds": round(docs_seconds, 2),
+            "dbt_docs_seconds": round(docs_seconds, 2), "dbt_docs_kept": docs_kept,
             "data_docs": str(docs_dir / "index.html"), "dbt_docs": str(dbt_docs)}
 
 
@@ -303,10 +308,7 @@ def validation_baseline(settings: Settings):  # type: ignore[no-untyped-def]
     published run left no results in the lake (then everything is validated)."""
     from expectations.validate import Baseline
 
-    try:
-        inputs = json.loads(_inputs_path(candidate_path(settings)).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    inputs = _candidate_inputs(settings)
     base_run = inputs.get("base_run_id")
     lake = lake_of(settings)
     results, findings = (lake.table_dir(t) / f"{base_run}.parquet" for t in ("gx_results", "finding_history"))
@@ -317,18 +319,38 @@ def validation_baseline(settings: Settings):  # type: ignore[no-untyped-def]
     return Baseline(settings.warehouse_path, pq.read_table(results).to_pylist(), pq.read_table(findings).to_pylist())
 
 
-def generate_dbt_docs(settings: Settings, database: Path) -> Path:
-    """`dbt docs generate --static` against the candidate: one self-contained page under REPORTS_DIR/dbt_docs/."""
+def _candidate_inputs(settings: Settings) -> dict:
+    """What the build stage recorded about the candidate (mode, build code, documents); {} without one."""
+    try:
+        return json.loads(_inputs_path(candidate_path(settings)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def generate_dbt_docs(settings: Settings, database: Path, build_code: str | None = None) -> tuple[Path, bool]:
+    """`dbt docs generate --static` against the candidate: one self-contained page under REPORTS_DIR/dbt_docs/.
+
+    The docs describe models and columns only (dbt-duckdb's catalog has names, types and comments, no row
+    counts), so docs generated from the same build code (project, suites, engine versions) are kept rather
+    than regenerated: a dbt process less on most nights (4 s). Returns the page and whether it was kept.
+    """
     import shutil
 
-    run_dbt(["docs", "generate", "--static"], settings.dbt_project_dir, database, lake_of(settings))
     out = settings.reports_dir / "dbt_docs"
+    stamp, page = out / "build_code.txt", out / "index.html"
+    files = [page, out / "manifest.json", out / "catalog.json"]
+    if build_code and stamp.exists() and stamp.read_text(encoding="utf-8") == build_code and all(
+            f.exists() for f in files):
+        return page, True
+    run_dbt(["docs", "generate", "--static"], settings.dbt_project_dir, database, lake_of(settings))
     out.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)  # stale until all three files are this build's
     target = database.parent / ".dbt" / "target"
-    shutil.copyfile(target / "static_index.html", out / "index.html")
-    for name in ("manifest.json", "catalog.json"):
-        shutil.copyfile(target / name, out / name)
-    return out / "index.html"
+    for source, dest in zip(("static_index.html", "manifest.json", "catalog.json"), files, strict=True):
+        shutil.copyfile(target / source, dest)
+    if build_code:
+        stamp.write_text(build_code, encoding="utf-8")
+    return page, False
 
 
 def promote_stage(settings: Settings, run_id: str) -> dict:

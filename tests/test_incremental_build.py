@@ -11,8 +11,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from bench.generate import generate
 from expectations.validate import extraction_findings, validate_warehouse
-from pipeline.stages import build_stage, candidate_path, run_all
+from pipeline.stages import build_stage, candidate_path, generate_dbt_docs, run_all
 from tests.conftest import SAMPLES, settings_for
 
 # The marts an incremental build writes or derives; dim_document's loaded_at differs by design.
@@ -41,25 +42,51 @@ def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int, int
     return out
 
 
+def _corpus(kind: str, root: Path) -> Path:
+    """The samples, or a small generated corpus (organisations reporting consecutive years, so growth and
+    plan-attainment rows exist across documents)."""
+    if kind == "samples":
+        return SAMPLES
+    generate(15, 11, root / "corpus")
+    return root / "corpus"
+
+
 @pytest.mark.slow
-def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path) -> None:
-    names = sorted(p.name for p in SAMPLES.iterdir())
+@pytest.mark.parametrize("corpus", ["samples", "generated"])
+def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus) -> None:
+    source = _corpus(corpus, tmp_path)
+    names = sorted(p.name for p in source.iterdir())
     landing = tmp_path / "landing"
     landing.mkdir()
     for name in names[:-1]:
-        shutil.copy(SAMPLES / name, landing / name)
+        shutil.copy(source / name, landing / name)
     settings = settings_for(tmp_path, landing)
     first = run_all(settings, "night-1")
     assert first["outputs"]["build"]["mode"] == "full"
+    assert first["outputs"]["validate"]["dbt_docs_kept"] is False
+    docs_manifest = settings.reports_dir / "dbt_docs" / "manifest.json"
+    first_docs = docs_manifest.read_bytes()
 
-    shutil.copy(SAMPLES / names[-1], landing / names[-1])  # a new file
-    republished = next(n for n in names[:-1] if n.endswith(".txt"))  # a path re-published with new bytes
-    (landing / republished).write_bytes((SAMPLES / republished).read_bytes() + "\n附：修订说明。\n".encode())
+    shutil.copy(source / names[-1], landing / names[-1])  # a new file
+    republished = [n for n in names[:-1] if n.endswith(".txt")][1]  # a path re-published with new bytes
+    (landing / republished).write_bytes((source / republished).read_bytes() + "\n附：修订说明。\n".encode())
     second = run_all(settings, "night-2")
     assert second["outputs"]["build"]["mode"] == "incremental"
     carried = second["outputs"]["validate"]["carried_forward"]
-    assert set(carried) == {"fct_metric", "fct_total_check"}
-    assert all(c["validated_documents"] == 2 and c["removed_documents"] == 1 for c in carried.values())
+    assert set(carried) == {"fct_metric", "fct_total_check", "fct_growth_check", "fct_plan_attainment"}
+    assert all(carried[s]["validated_documents"] == 2 and carried[s]["removed_documents"] == 1
+               for s in ("fct_metric", "fct_total_check"))
+    if corpus == "generated":  # cross-document rows: only those that changed were validated, the rest carried
+        with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+            targets = con.execute("select count(*) from marts.fct_plan_attainment").fetchone()[0]
+        attainment = carried["fct_plan_attainment"]
+        assert 0 < attainment["validated_rows"] < targets and attainment["removed_rows"] > 0
+        assert attainment["carried_findings"] > 0
+    # Same build code: the docs generated on night 1 still describe every model and column.
+    assert second["outputs"]["validate"]["dbt_docs_kept"] is True
+    assert docs_manifest.read_bytes() == first_docs
+    page, kept = generate_dbt_docs(settings, settings.warehouse_path, "another build code")
+    assert not kept and docs_manifest.read_bytes() != first_docs  # regenerated: a new invocation id at least
 
     # The same lake, built from scratch and validated whole.
     full = build_stage(settings, "night-2-full", force=True)
