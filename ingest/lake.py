@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -132,13 +133,22 @@ class Lake:
 
 def write_atomic(path: Path, table: pa.Table) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    # snappy: per-document files are small and written 5 per document; zstd cost twice the time for
+    # little gain (lake writes were as costly as extraction at 10,000 reports)
+    _replace_atomically(path, lambda tmp: pq.write_table(table, tmp, compression="snappy"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """`write_atomic` for a small state file."""
+    _replace_atomically(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def _replace_atomically(path: Path, write: Callable[[str], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        # snappy: per-document files are small and written 5 per document; zstd cost twice the time for
-        # little gain (lake writes were as costly as extraction at 10,000 reports)
-        pq.write_table(table, tmp, compression="snappy")
+        write(tmp)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -101,6 +101,34 @@ def test_a_new_extractor_version_parses_everything_again(samples_run, tmp_path) 
     assert {f.status for f in again} == {"new"} and {f.status for f in same} == {"unchanged"}
 
 
+def test_discover_reads_only_files_that_changed_since_the_last_run(tmp_path, monkeypatch) -> None:
+    from ingest import stage
+
+    landing = tmp_path / "landing"
+    land_samples(landing)
+    lake = Lake(tmp_path / "lake")
+    first = stage.discover(landing, lake, "run-1")
+    read: list[Path] = []
+    real = stage.sha256_of
+    monkeypatch.setattr(stage, "sha256_of", lambda path: read.append(path) or real(path))
+    second = stage.discover(landing, lake, "run-2")
+    assert read == [] and [(f.source_file, f.sha256) for f in second] == [(f.source_file, f.sha256) for f in first]
+
+    # Other bytes of the same size with the old mtime put back: the ctime still gives the rewrite away.
+    target = sorted(landing.glob("*.txt"))[0]
+    before = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-1] ^= 1
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    third = {f.source_file: f for f in stage.discover(landing, lake, "run-3")}
+    assert read == [target]
+    assert third[target.name].status == "new" and third[target.name].sha256 == real(target)
+    assert {n: (f.sha256, f.status) for n, f in third.items() if n != target.name} == {
+        f.source_file: (f.sha256, f.status) for f in second if f.source_file != target.name}
+
+
 def test_a_reader_keeps_a_consistent_view_while_the_night_runs(tmp_path) -> None:
     landing = tmp_path / "landing"
     land_samples(landing)
