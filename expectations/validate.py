@@ -147,6 +147,8 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
     with duckdb.connect(str(database), read_only=True) as con, _published(baseline) as published:
         owners = _records_by(con.execute(REPORT_OWNERS_SQL).df(), "report_id")
         documents = _document_delta(con, published) if published else None
+        # Removed rows are validated in a context of their own, so Data Docs show only this warehouse's runs.
+        published_source = _context(None).data_sources.add_pandas("published") if published else None
         for spec in load_suites():
             checkpoint = _checkpoint(ctx, source, spec)
             previous = _previous_results(baseline, spec) if published and spec.scope else None
@@ -156,8 +158,9 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
                 delta = documents if spec.scope == "document" else _row_delta(con, published, spec)
                 what = "documents" if spec.scope == "document" else "rows"
                 try:
-                    results, findings, kept = _run_suite_incrementally(checkpoint, con, published, spec, owners,
-                                                                       run_id, now, baseline, delta, previous)
+                    results, findings, kept = _run_suite_incrementally(
+                        (checkpoint, _checkpoint(published_source.data_context, published_source, spec)),
+                        con, published, spec, owners, run_id, now, baseline, delta, previous)
                     outcome.carried[spec.name] = {f"validated_{what}": len(delta[0]),
                                                   f"removed_{what}": len(delta[1]), "carried_findings": kept}
                 except BaselineMismatch as mismatch:
@@ -194,20 +197,23 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
     return list(per_expectation.values()), _with_evidence(con, spec, found)
 
 
-def _run_suite_incrementally(checkpoint, con: duckdb.DuckDBPyConnection,  # type: ignore[no-untyped-def]
+def _run_suite_incrementally(checkpoints, con: duckdb.DuckDBPyConnection,  # type: ignore[no-untyped-def]
                              published: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: dict, run_id: str,
                              now: datetime, baseline: Baseline, delta: tuple[set[str], set[str]],
                              previous: dict[str, dict]) -> tuple[list[dict], list[dict], int]:
     """A document- or row-scoped suite after an incremental build, with the same totals and findings as
     validating every row: validate the added documents (rows) here and the removed ones in the published
     file, then published counts + added − removed; findings of the kept ones come from the published run.
+    `checkpoints`: the suite's checkpoint for the candidate, and one for the published file.
     Returns the results, the findings and how many of them were carried forward."""
     added, removed = delta
+    checkpoint, published_checkpoint = checkpoints
     results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now, sorted(added))
     # A removed row's findings are subtracted by value, so they are rebuilt with the published owners.
     published_owners = _records_by(published.execute(REPORT_OWNERS_SQL).df(), "report_id") \
         if spec.scope == "row" and removed else {}
-    gone, gone_findings = _run_suite(checkpoint, published, spec, published_owners, run_id, now, sorted(removed))
+    gone, gone_findings = _run_suite(published_checkpoint, published, spec, published_owners, run_id, now,
+                                     sorted(removed))
     gone_by_check = {r["check_name"]: r for r in gone}
     for r in results:
         before, out = previous[r["check_name"]], gone_by_check[r["check_name"]]

@@ -70,7 +70,11 @@ def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus)
     shutil.copy(source / names[-1], landing / names[-1])  # a new file
     republished = [n for n in names[:-1] if n.endswith(".txt")][1]  # a path re-published with new bytes
     (landing / republished).write_bytes((source / republished).read_bytes() + "\n附：修订说明。\n".encode())
+    pages = settings.reports_dir / "data_docs" / "validations"
+    before = set(pages.rglob("*.html"))
     second = run_all(settings, "night-2")
+    new_pages = Counter(p.relative_to(pages).parts[0] for p in set(pages.rglob("*.html")) - before)
+    assert new_pages == dict.fromkeys(new_pages, 1) and len(new_pages) == 5, new_pages  # one run per suite
     assert second["outputs"]["build"]["mode"] == "incremental"
     carried = second["outputs"]["validate"]["carried_forward"]
     assert set(carried) == {"fct_metric", "fct_total_check", "fct_growth_check", "fct_plan_attainment"}
