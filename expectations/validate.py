@@ -210,8 +210,7 @@ def _run_suite_incrementally(checkpoints, con: duckdb.DuckDBPyConnection,  # typ
     checkpoint, published_checkpoint = checkpoints
     results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now, sorted(added))
     # A removed row's findings are subtracted by value, so they are rebuilt with the published owners.
-    published_owners = _records_by(published.execute(REPORT_OWNERS_SQL).df(), "report_id") \
-        if spec.scope == "row" and removed else {}
+    published_owners = _records_by(published.execute(REPORT_OWNERS_SQL).df(), "report_id") if removed else {}
     gone, gone_findings = _run_suite(published_checkpoint, published, spec, published_owners, run_id, now,
                                      sorted(removed))
     gone_by_check = {r["check_name"]: r for r in gone}
@@ -220,12 +219,13 @@ def _run_suite_incrementally(checkpoints, con: duckdb.DuckDBPyConnection,  # typ
         for count in ("element_count", "unexpected_count"):
             r[count] += before[count] - out[count]
         r["success"] = r["unexpected_count"] == 0
-    checks = {r["check_name"] for r in results}
-    before = [{k: f[k] for k in FINDING_FIELDS} for f in baseline.findings if f["check_name"] in checks]
-    if spec.scope == "document":
-        kept = [f for f in before if f["document_id"] not in removed and f["document_id"] not in added]
-    else:
-        kept = _without(before, gone_findings)
+    before = [{k: f[k] for k in FINDING_FIELDS} for f in baseline.findings if f["check_name"] in previous]
+    per_check = Counter(f["check_name"] for f in before)
+    for check, result in previous.items():  # one finding per unexpected row, or the findings are not that run's
+        if per_check[check] != result["unexpected_count"]:
+            raise BaselineMismatch(f"{check}: the published run found {result['unexpected_count']} rows but "
+                                   f"its history holds {per_check[check]} findings")
+    kept = _without(before, gone_findings)
     return results, findings + kept, len(kept)
 
 
