@@ -470,6 +470,19 @@ def reprocess(settings: Settings, progress: Callable[[str], None] | None = None)
     return out
 
 
+def describe_carried(carried: dict[str, dict]) -> str:
+    """One line on what an incremental validation checked and what it took from the published run."""
+    parts = []
+    for suite, c in sorted(carried.items()):
+        if "validated_whole" in c:
+            parts.append(f"{suite} whole ({c['validated_whole']})")
+            continue
+        what = "documents" if "validated_documents" in c else "rows"
+        parts.append(f"{suite} {c[f'validated_{what}']} {what} (+{c[f'removed_{what}']} removed)")
+    kept = sum(c.get("carried_findings", 0) for c in carried.values())
+    return f"only changes validated: {', '.join(parts)}; {kept} findings carried from the published run"
+
+
 def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
             doc_progress: Callable[[dict], None] | None = None, force: bool = False) -> dict:
     """The whole nightly run without Airflow (the `warehouse run` command; the benchmark times it too).
@@ -501,6 +514,8 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
             for stage, fn in (("validate", validate_stage), ("promote", promote_stage), ("publish", publish_stage)):
                 timed(stage, fn, settings, run_id)
                 say(f"{stage}: done in {timings[stage]:.1f}s")
+                if stage == "validate" and outputs["validate"]["carried_forward"]:
+                    say(f"validate: {describe_carried(outputs['validate']['carried_forward'])}")
     summary = summarize(settings)
     return {"run_id": run_id, "timings": timings, "outputs": outputs, "parsed": len(parsed),
             "quarantined": len(quarantined), "skipped": built["skipped"], "publish": outputs.get("publish"),

@@ -72,12 +72,15 @@ def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus)
     (landing / republished).write_bytes((source / republished).read_bytes() + "\n附：修订说明。\n".encode())
     pages = settings.reports_dir / "data_docs" / "validations"
     before = set(pages.rglob("*.html"))
-    second = run_all(settings, "night-2")
+    said: list[str] = []
+    second = run_all(settings, "night-2", progress=said.append)
     new_pages = Counter(p.relative_to(pages).parts[0] for p in set(pages.rglob("*.html")) - before)
     assert new_pages == dict.fromkeys(new_pages, 1) and len(new_pages) == 5, new_pages  # one run per suite
     assert second["outputs"]["build"]["mode"] == "incremental"
     carried = second["outputs"]["validate"]["carried_forward"]
     assert set(carried) == {"fct_metric", "fct_total_check", "fct_growth_check", "fct_plan_attainment"}
+    assert any(line.startswith("validate: only changes validated: fct_growth_check") and "fct_metric 2 documents "
+               "(+1 removed)" in line for line in said), said
     assert all(carried[s]["validated_documents"] == 2 and carried[s]["removed_documents"] == 1
                for s in ("fct_metric", "fct_total_check"))
     if corpus == "generated":  # cross-document rows: only those that changed were validated, the rest carried
