@@ -146,7 +146,9 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
     now = datetime.now(UTC)
     with duckdb.connect(str(database), read_only=True) as con, _published(baseline) as published:
         owners = _records_by(con.execute(REPORT_OWNERS_SQL).df(), "report_id")
-        documents = _document_delta(con, published) if published else None
+        documents = _delta(con, published, "select document_id from marts.dim_document") if published else None
+        # A removed row's findings are subtracted by value, so they are rebuilt with the published owners.
+        published_owners = _records_by(published.execute(REPORT_OWNERS_SQL).df(), "report_id") if published else {}
         # Removed rows are validated in a context of their own, so Data Docs show only this warehouse's runs.
         published_source = _context(None).data_sources.add_pandas("published") if published else None
         for spec in load_suites():
@@ -155,12 +157,13 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
             if previous is None:
                 results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
             else:
-                delta = documents if spec.scope == "document" else _row_delta(con, published, spec)
+                delta = documents if spec.scope == "document" else _delta(
+                    con, published, f"select {spec.id_column}, hash(suite_rows) from ({spec.query}) as suite_rows")
                 what = "documents" if spec.scope == "document" else "rows"
                 try:
                     results, findings, kept = _run_suite_incrementally(
                         (checkpoint, _checkpoint(published_source.data_context, published_source, spec)),
-                        con, published, spec, owners, run_id, now, baseline, delta, previous)
+                        con, published, spec, (owners, published_owners), run_id, now, baseline, delta, previous)
                     outcome.carried[spec.name] = {f"validated_{what}": len(delta[0]),
                                                   f"removed_{what}": len(delta[1]), "carried_findings": kept}
                 except BaselineMismatch as mismatch:
@@ -198,19 +201,19 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
 
 
 def _run_suite_incrementally(checkpoints, con: duckdb.DuckDBPyConnection,  # type: ignore[no-untyped-def]
-                             published: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: dict, run_id: str,
+                             published: duckdb.DuckDBPyConnection, spec: SuiteSpec, owners: tuple[dict, dict],
+                             run_id: str,
                              now: datetime, baseline: Baseline, delta: tuple[set[str], set[str]],
                              previous: dict[str, dict]) -> tuple[list[dict], list[dict], int]:
     """A document- or row-scoped suite after an incremental build, with the same totals and findings as
     validating every row: validate the added documents (rows) here and the removed ones in the published
     file, then published counts + added − removed; findings of the kept ones come from the published run.
-    `checkpoints`: the suite's checkpoint for the candidate, and one for the published file.
-    Returns the results, the findings and how many of them were carried forward."""
+    `checkpoints` and `owners`: the suite's checkpoint and the report owners for the candidate, then for the
+    published file. Returns the results, the findings and how many of them were carried forward."""
     added, removed = delta
     checkpoint, published_checkpoint = checkpoints
-    results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now, sorted(added))
-    # A removed row's findings are subtracted by value, so they are rebuilt with the published owners.
-    published_owners = _records_by(published.execute(REPORT_OWNERS_SQL).df(), "report_id") if removed else {}
+    candidate_owners, published_owners = owners
+    results, findings = _run_suite(checkpoint, con, spec, candidate_owners, run_id, now, sorted(added))
     gone, gone_findings = _run_suite(published_checkpoint, published, spec, published_owners, run_id, now,
                                      sorted(removed))
     gone_by_check = {r["check_name"]: r for r in gone}
@@ -258,22 +261,13 @@ def _published(baseline: Baseline | None) -> Iterator[duckdb.DuckDBPyConnection 
         yield published
 
 
-def _document_delta(con: duckdb.DuckDBPyConnection,
-                    published: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
-    """(documents in the candidate but not in the published warehouse, documents the other way round)."""
-    query = "select document_id from marts.dim_document"
-    now = {r[0] for r in con.execute(query).fetchall()}
-    before = {r[0] for r in published.execute(query).fetchall()}
-    return now - before, before - now
-
-
-def _row_delta(con: duckdb.DuckDBPyConnection, published: duckdb.DuckDBPyConnection,
-               spec: SuiteSpec) -> tuple[set[str], set[str]]:
-    """(ids of the suite's rows that are new or changed in the candidate, ids of rows that are gone or
-    changed in the published warehouse): a row is compared by a hash of everything the suite reads of it."""
-    query = f"select {spec.id_column}, hash(suite_rows) from ({spec.query}) as suite_rows"
+def _delta(con: duckdb.DuckDBPyConnection, published: duckdb.DuckDBPyConnection,
+           query: str) -> tuple[set[str], set[str]]:
+    """(keys of the rows `query` returns in the candidate and not in the published warehouse, keys of the rows
+    the other way round); the key is the first column. Documents are compared by id; the rows of a row-scoped
+    suite by id and a hash of everything the suite reads, so a changed row is both removed and added."""
     now, before = set(con.execute(query).fetchall()), set(published.execute(query).fetchall())
-    return {i for i, _ in now - before}, {i for i, _ in before - now}
+    return {r[0] for r in now - before}, {r[0] for r in before - now}
 
 
 def _previous_results(baseline: Baseline, spec: SuiteSpec) -> dict[str, dict] | None:

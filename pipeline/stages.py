@@ -283,8 +283,9 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     lake = lake_of(settings)
     candidate = candidate_path(settings)
     docs_dir = settings.reports_dir / "data_docs"
+    inputs = _candidate_inputs(settings)
     started = time.perf_counter()
-    outcome = validate_warehouse(candidate, run_id, docs_dir=docs_dir, baseline=validation_baseline(settings))
+    outcome = validate_warehouse(candidate, run_id, docs_dir=docs_dir, baseline=validation_baseline(settings, inputs))
     run_at = datetime.now(UTC)
     findings = with_finding_keys(extraction_findings(candidate) + outcome.findings, run_id, run_at)
     lake.write_rows("gx_results", run_id, outcome.results)
@@ -292,7 +293,7 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
     gx_seconds = time.perf_counter() - started
     result = run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
     started = time.perf_counter()
-    dbt_docs, docs_kept = generate_dbt_docs(settings, candidate, _candidate_inputs(settings).get("build_code"))
+    dbt_docs, docs_kept = generate_dbt_docs(settings, candidate, inputs.get("build_code"))
     docs_seconds = time.perf_counter() - started
     failed = [r for r in outcome.results if not r["success"]]
     return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
@@ -302,13 +303,13 @@ def validate_stage(settings: Settings, run_id: str) -> dict:
             "data_docs": str(docs_dir / "index.html"), "dbt_docs": str(dbt_docs)}
 
 
-def validation_baseline(settings: Settings):  # type: ignore[no-untyped-def]
-    """After an incremental build: the published warehouse and its run's GX results and findings, so the
-    document-scoped suites validate only what the build changed. None after a full build, or when the
-    published run left no results in the lake (then everything is validated)."""
+def validation_baseline(settings: Settings, inputs: dict):  # type: ignore[no-untyped-def]
+    """After an incremental build (`inputs`: what the build stage recorded about the candidate): the published
+    warehouse and its run's GX results and findings, so the document- and row-scoped suites validate only what
+    the build changed. None after a full build, or when the published run left no results in the lake (then
+    everything is validated)."""
     from expectations.validate import Baseline
 
-    inputs = _candidate_inputs(settings)
     base_run = inputs.get("base_run_id")
     lake = lake_of(settings)
     results, findings = (lake.table_dir(t) / f"{base_run}.parquet" for t in ("gx_results", "finding_history"))
