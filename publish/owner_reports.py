@@ -26,7 +26,9 @@ MAX_HTML_ROWS = 500
 CSV_COLUMNS = ["status", "severity", "check_name", "org_name", "report_year", "source_file", "char_start",
                "char_end", "message", "expected", "evidence", "first_seen_run", "finding_id"]
 
-# The span text (a substring of the document, which costs a scan of its text) only for the rows a page shows.
+# The order of a page (errors first); the span text (a substring of the document, which costs a scan of its
+# text) is cut only for the rows a page shows.
+PAGE_ORDER = "severity_rank, check_name, source_file, char_start, finding_id"
 FINDINGS_SQL = f"""
 with listed as (
     select *, case severity when 'error' then 0 when 'warning' then 1 else 2 end as severity_rank
@@ -35,7 +37,7 @@ with listed as (
 ),
 ranked as (
     select *, row_number() over (partition by coalesce(owner, 'unassigned'), status = 'resolved'
-                                 order by severity_rank, check_name, source_file, char_start, finding_id) as page_row
+                                 order by {PAGE_ORDER}) as page_row
     from listed
 )
 select f.finding_id, f.check_name, f.severity, f.status, f.report_id, f.source_file, f.char_start, f.char_end,
@@ -45,7 +47,7 @@ select f.finding_id, f.check_name, f.severity, f.status, f.report_id, f.source_f
             then substring(d.text, f.char_start + 1, f.char_end - f.char_start) end as span_text
 from ranked f
 left join marts.dim_document d on d.document_id = f.document_id
-order by f.severity_rank, f.check_name, f.source_file, f.char_start, f.finding_id
+order by {PAGE_ORDER}
 """
 TREND_SQL = """
 select h.owner_name as owner, h.run_id, min(h.run_at) as run_at, h.check_name, count(*) as n
