@@ -9,10 +9,11 @@ import time
 from email import policy
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from publish.delivery import deliver
-from publish.owner_reports import OwnerReport, neutralise_csv_cell
+from publish.owner_reports import OwnerReport, csv_cell_sql
 from tests.conftest import assert_not_blank, render
 
 
@@ -28,10 +29,14 @@ def test_owner_report_renders_in_chromium(samples_run, tmp_path) -> None:
     assert_not_blank(report["html_path"], tmp_path)
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised() -> None:
-    assert neutralise_csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert neutralise_csv_cell("+1+2") == "'+1+2" and neutralise_csv_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert neutralise_csv_cell("-3.5") == "-3.5" and neutralise_csv_cell(42) == 42
+def testcsv_cell_sqls_that_a_spreadsheet_would_run_are_neutralised() -> None:
+    cells = {'=HYPERLINK("http://x")': """'=HYPERLINK("http://x")""", "+1+2": "'+1+2", "@SUM(A1)": "'@SUM(A1)",
+             "\tcmd": "'\tcmd", "-x": "'-x", "-3.5": "-3.5", "净增-3": "净增-3", None: None}
+    with duckdb.connect() as con:
+        for value, expected in cells.items():
+            cell = con.execute(f"select {csv_cell_sql('message')} from (select ?::varchar as message)", [value]).fetchone()
+            assert cell[0] == expected, value
+    assert csv_cell_sql("char_start") == "char_start"  # numbers are written as numbers
 
 
 def _free_port() -> int:

@@ -90,3 +90,81 @@ few it needs (1.5 s per table at 10,000 reports; a list of 100 names costs 0.02 
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- Models that relate an organisation's reports across years (fct_growth_check, fct_plan_attainment) are
+    incremental by organisation: a night recomputes the organisations whose rows may have changed and
+    keeps the rest. An organisation may have changed when this build added one of its reports, or when a
+    row of the model points at a mention that is no longer in fct_metric (its document stopped being
+    current, e.g. re-published with other bytes). None on a full build (compute every organisation).
+    `metric_id_columns` are the model's columns that hold fct_metric ids; `also` is a query of further
+    organisations to recompute (what else a model's rows depend on). -#}
+{% macro organisations_to_rebuild(metric_id_columns, also=none) -%}
+    {%- if not (execute and is_incremental()) -%}{{ return(none) }}{%- endif -%}
+    {%- set query -%}
+        select reports.org_name
+        from {{ ref('dim_report') }} as reports
+        inner join {{ ref('int_documents_current') }} as documents on documents.document_id = reports.document_id
+        where documents.loaded_at = {{ build_started_at() }} and reports.org_name is not null
+        union
+        -- one anti-join of every id the rows hold (0.07 s at 10,000 reports; a `not in` per column, 0.35 s)
+        select pointers.org_name
+        from (
+            select org_name, unnest([{{ metric_id_columns | join(', ') }}]) as metric_id from {{ this }}
+        ) as pointers
+        anti join {{ ref('fct_metric') }} as metrics on metrics.metric_id = pointers.metric_id
+        where pointers.metric_id is not null
+        {%- if also %}
+        union
+        {{ also }}
+        {%- endif %}
+        order by 1
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- `column in (…organisations…)`, or true on a full build (organisations is none). -#}
+{% macro in_organisations(column, organisations) -%}
+    {%- if organisations is none -%}
+        true
+    {%- elif organisations | length == 0 -%}
+        false
+    {%- else -%}
+        {{ column }} in (
+            {%- for org in organisations %}'{{ org | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of an organisation-scoped model: delete the rows of the organisations it is about to recompute. -#}
+{% macro delete_organisations_to_rebuild(metric_id_columns, also=none) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ in_organisations('org_name', organisations_to_rebuild(metric_id_columns, also)) }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The arguments of organisations_to_rebuild for each organisation-scoped model (its config's pre-hook
+    and its body must ask for the same organisations). -#}
+{% macro growth_check_metric_columns() -%}
+    {{ return(['growth_metric_id', 'level_metric_id', 'previous_metric_id']) }}
+{%- endmacro %}
+
+{% macro plan_attainment_metric_columns() -%}
+    {{ return(['target_metric_id', 'actual_metric_id']) }}
+{%- endmacro %}
+
+{#- A target is compared once its organisation has a report on the plan year: a night that removed that
+    report (and with it no mention the row points at) must drop the row too. -#}
+{% macro plan_attainment_also() -%}
+    {%- set query -%}
+        select attainment.org_name
+        from {{ this }} as attainment
+        where not exists (
+            select 1 from {{ ref('dim_report') }} as reports
+            where reports.org_name = attainment.org_name and reports.report_year = attainment.plan_year
+        )
+    {%- endset -%}
+    {{ return(query) }}
+{%- endmacro %}

@@ -1,7 +1,17 @@
 -- A target from year N's plan against the actual in the same organisation's report on year N. Only targets
 -- whose organisation has a report on the plan year take part: until then there is nothing to compare.
+-- Incremental by organisation, like fct_growth_check (macros/incremental_lake.sql).
+-- depends_on: {{ ref('int_documents_current') }}  (organisations_to_rebuild reads it on incremental runs)
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    pre_hook="{{ delete_organisations_to_rebuild(plan_attainment_metric_columns(), plan_attainment_also()) }}"
+) }}
+
+{%- set organisations = organisations_to_rebuild(plan_attainment_metric_columns(), plan_attainment_also()) %}
+
 with targets as (
-    select * from {{ ref('fct_plan_target') }} where org_name is not null and plan_year is not null
+    select * from {{ ref('fct_plan_target') }}
+    where org_name is not null and plan_year is not null and {{ in_organisations('org_name', organisations) }}
 ),
 
 actuals as (
@@ -17,11 +27,12 @@ actuals as (
         reports.report_year as actual_year
     from {{ ref('fct_metric') }} as metrics
     inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
-    where not metrics.is_plan_target
+    where not metrics.is_plan_target and {{ in_organisations('reports.org_name', organisations) }}
 ),
 
 next_year_reports as (
     select distinct org_name, report_year from {{ ref('dim_report') }}
+    where {{ in_organisations('org_name', organisations) }}
 ),
 
 matched as (
