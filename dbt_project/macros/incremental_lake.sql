@@ -122,15 +122,15 @@ few it needs (1.5 s per table at 10,000 reports; a list of 100 names costs 0.02 
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- `column in (…organisations…)`, or true on a full build (organisations is none). -#}
-{% macro in_organisations(column, organisations) -%}
-    {%- if organisations is none -%}
+{#- `column in (…values…)` for a list of strings; true when values is none (a full build: every row). -#}
+{% macro in_list(column, values) -%}
+    {%- if values is none -%}
         true
-    {%- elif organisations | length == 0 -%}
+    {%- elif values | length == 0 -%}
         false
     {%- else -%}
         {{ column }} in (
-            {%- for org in organisations %}'{{ org | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
+            {%- for value in values %}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
         )
     {%- endif -%}
 {%- endmacro %}
@@ -139,7 +139,7 @@ few it needs (1.5 s per table at 10,000 reports; a list of 100 names costs 0.02 
 {% macro delete_organisations_to_rebuild(metric_id_columns, also=none) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ in_organisations('org_name', organisations_to_rebuild(metric_id_columns, also)) }}
+        where {{ in_list('org_name', organisations_to_rebuild(metric_id_columns, also)) }}
     {%- else -%}
         select 1
     {%- endif -%}

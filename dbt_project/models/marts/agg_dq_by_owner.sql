@@ -1,12 +1,18 @@
-{{ config(tags=['dq']) }}
+{{ config(tags=['dq'], materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+-- depends_on: {{ ref('fct_dq_finding') }}  (when a finding was first seen, on incremental runs)
 -- Findings per owner and run: severity counts of what each run saw, and what was new or resolved in it.
-with history as (
-    select * from {{ ref('stg_lake__finding_history') }}
+-- Incremental by run (macros/finding_history.sql): a night adds the rows of the runs after the last one
+-- this holds, reading those runs and the one before; a full build reads the whole history.
+{%- set new_runs = history_runs_after('select arg_max(run_id, run_at) from ' ~ this) %}
+
+with runs as (
+    {{ history_runs() }}
 ),
 
-runs as (
-    select run_id, run_at, row_number() over (order by run_at, run_id) as run_no
-    from (select run_id, min(run_at) as run_at from history group by run_id)
+{%- if new_runs is none %}
+
+history as (
+    select * from {{ ref('stg_lake__finding_history') }}
 ),
 
 seen as (
@@ -23,6 +29,54 @@ owner_runs as (
     from (select distinct owner_name from seen) as seen
     cross join runs
 ),
+
+{%- else %}
+
+added as (
+    select * from runs where {{ in_list('run_id', new_runs) }}
+),
+
+-- the added runs and the run before them (what "resolved in a run" compares with)
+history as (
+    select history.*
+    from {{ ref('stg_lake__finding_history') }} as history
+    inner join runs on runs.run_id = history.run_id
+    where runs.run_no >= (select min(run_no) - 1 from added)
+),
+
+seen as (
+    select distinct history.finding_key, history.owner_name, runs.run_no, history.severity
+    from history inner join runs on runs.run_id = history.run_id
+),
+
+firsts as (
+    select findings.finding_id as finding_key, runs.run_no as first_no
+    from {{ ref('fct_dq_finding') }} as findings
+    inner join runs on runs.run_id = findings.first_seen_run
+),
+
+known_owners as (
+    select distinct owner as owner_name from {{ this }}
+),
+
+owners as (
+    select owner_name from known_owners
+    union
+    select distinct owner_name from seen inner join added on added.run_no = seen.run_no
+),
+
+owner_runs as (
+    select owners.owner_name, added.run_no, added.run_id, added.run_at
+    from owners cross join added
+    union all
+    -- an owner first seen in an added run gets a row for every earlier run too, as on a full build
+    select new_owners.owner_name, runs.run_no, runs.run_id, runs.run_at
+    from (select owner_name from owners except select owner_name from known_owners) as new_owners
+    cross join runs
+    where runs.run_no < (select min(run_no) from added)
+),
+
+{%- endif %}
 
 counts as (
     select

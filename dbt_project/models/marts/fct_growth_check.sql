@@ -14,7 +14,7 @@ with metrics as (
     select metrics.*, reports.org_name as report_org, reports.report_year as year_of_report
     from {{ ref('fct_metric') }} as metrics
     inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
-    where {{ in_organisations('reports.org_name', organisations) }}
+    where {{ in_list('reports.org_name', organisations) }}
 ),
 
 growth as (

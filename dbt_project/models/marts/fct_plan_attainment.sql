@@ -11,7 +11,7 @@
 
 with targets as (
     select * from {{ ref('fct_plan_target') }}
-    where org_name is not null and plan_year is not null and {{ in_organisations('org_name', organisations) }}
+    where org_name is not null and plan_year is not null and {{ in_list('org_name', organisations) }}
 ),
 
 actuals as (
@@ -27,12 +27,12 @@ actuals as (
         reports.report_year as actual_year
     from {{ ref('fct_metric') }} as metrics
     inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
-    where not metrics.is_plan_target and {{ in_organisations('reports.org_name', organisations) }}
+    where not metrics.is_plan_target and {{ in_list('reports.org_name', organisations) }}
 ),
 
 next_year_reports as (
     select distinct org_name, report_year from {{ ref('dim_report') }}
-    where {{ in_organisations('org_name', organisations) }}
+    where {{ in_list('org_name', organisations) }}
 ),
 
 matched as (
