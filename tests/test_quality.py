@@ -93,6 +93,49 @@ def test_a_corrected_republication_resolves_its_finding(tmp_path) -> None:
     assert by_owner == [("run-2", 1)]
 
 
+def _quality_marts(database: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return {t: con.execute(f"select * from marts.{t} order by all").fetchall()
+                for t in ("fct_dq_finding", "agg_dq_by_owner")}
+
+
+@pytest.mark.slow
+def test_quality_marts_merge_each_run_into_the_published_ones_as_a_full_build_would(tmp_path) -> None:
+    """The quality marts are incremental by run (macros/finding_history.sql). Nightly they merge one run into
+    the published marts; built on an older warehouse (a night validated but did not publish) they catch up on
+    every run since; either way they equal the marts built from the whole history, including an owner whose
+    first finding came in a later run (a full build lists that owner, with zeros, in every earlier run)."""
+    from pipeline.stages import DQ_SELECTOR, lake_of
+    from pipeline.transform import run_dbt
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(CHECKS_DIR / "total_mismatch.txt", landing / "report.txt")
+    shutil.copy(CHECKS_DIR / "placeholders.txt", landing / "other.txt")
+    settings = settings_for(tmp_path, landing)
+    run_all(settings, run_id="run-1")
+    stale = tmp_path / "stale.duckdb"
+    shutil.copy(settings.warehouse_path, stale)  # its quality marts end at run-1
+    corrected = (landing / "report.txt").read_text(encoding="utf-8").replace("技术培训40场", "技术培训50场")
+    (landing / "report.txt").write_text(corrected, encoding="utf-8")
+    run_all(settings, run_id="run-2")
+    shutil.copy(CHECKS_DIR / "share_and_units.txt", landing / "farming.txt")  # the default owner's first finding
+    third = run_all(settings, run_id="run-3")
+    assert third["outputs"]["build"]["mode"] == "incremental"
+
+    published = _quality_marts(settings.warehouse_path)
+    run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, stale, lake_of(settings))
+    caught_up = _quality_marts(stale)
+    run_dbt(["build", "--select", DQ_SELECTOR, "--full-refresh"], settings.dbt_project_dir, stale, lake_of(settings))
+    assert published == caught_up == _quality_marts(stale)
+    runs_per_owner = defaultdict(list)
+    for owner, run_id, *_ in published["agg_dq_by_owner"]:
+        runs_per_owner[owner].append(run_id)
+    assert runs_per_owner["数据质量组"] == ["run-1", "run-2", "run-3"]
+    statuses = {(f[2], f[-2]) for f in published["fct_dq_finding"]}
+    assert {("total_mismatch", "resolved"), ("placeholder_number", "open"), ("share_over_100", "new")} <= statuses
+
+
 def test_value_and_span_checks_fire_on_a_corrupted_warehouse(samples_run, tmp_path) -> None:
     """negative_count and span_mismatch guard against extractor bugs, which text cannot plant: corrupt a
     scratch copy of the samples' warehouse and validate it with the real suites."""
