@@ -14,6 +14,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from publish.charts import PALETTE, bar_chart, line_chart
+from publish.db import records
 
 STATUS_COLOUR = {"met": "#27ae60", "missed": "#e67e22", "no_actual_reported": "#95a5a6"}
 # A chart is for looking at: past a handful of lines or a few dozen bars it is neither readable nor cheap
@@ -22,12 +23,6 @@ STATUS_COLOUR = {"met": "#27ae60", "missed": "#e67e22", "no_actual_reported": "#
 MAX_LINES = len(PALETTE)
 MAX_BARS = 30
 MAX_RUNS = 30
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
-    cur = con.execute(sql)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def most_reported(series: dict[str, list[tuple[str, float]]], n: int) -> dict[str, list[tuple[str, float]]]:
@@ -39,15 +34,15 @@ def most_reported(series: dict[str, list[tuple[str, float]]], n: int) -> dict[st
 def build_overview(warehouse: Path, reports_dir: Path, run_id: str, top_metrics: int = 6) -> Path:
     """Write REPORTS_DIR/overview/<date>/index.html (and a copy as overview/index.html); return its path."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        top = _rows(con, f"""
+        top = records(con, f"""
             select metric_code, any_value(name_zh) as name_zh, any_value(unit) as unit, count(*) as n
             from marts.v_metric_by_org_year where value is not null
             group by metric_code order by n desc, metric_code limit {int(top_metrics)}""")
-        values = _rows(con, "select org_name, report_year, metric_code, value from marts.v_metric_by_org_year "
+        values = records(con, "select org_name, report_year, metric_code, value from marts.v_metric_by_org_year "
                             "where value is not null order by report_year")
-        attainment = _rows(con, "select org_name, coalesce(metric_code, subject) as metric, plan_year, "
+        attainment = records(con, "select org_name, coalesce(metric_code, subject) as metric, plan_year, "
                                 "attainment_ratio, status from marts.fct_plan_attainment order by org_name, metric")
-        by_owner = _rows(con, "select owner, run_id, run_at, n_findings from marts.agg_dq_by_owner order by run_at")
+        by_owner = records(con, "select owner, run_id, run_at, n_findings from marts.agg_dq_by_owner order by run_at")
         linked = con.execute("select count(metric_code), count(*) from marts.fct_metric").fetchone()
     by_metric: dict[str, dict[str, list[tuple[str, float]]]] = {}
     for v in values:

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from publish.charts import line_chart
+from publish.db import records
 
 SEVERITIES = ("error", "warning", "info")
 # Rows an owner's HTML page shows per list (errors first); the CSV always holds every finding. A page of
@@ -158,9 +159,9 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str, owners_
     written = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
         con.execute(LISTED_SQL)
-        counts = {r["owner_key"]: r for r in _records(con, COUNTS_SQL)}
-        page_rows = _records(con, PAGE_ROWS_SQL, [MAX_HTML_ROWS])
-        trend = _records(con, TREND_SQL)
+        counts = {r["owner_key"]: r for r in records(con, COUNTS_SQL)}
+        page_rows = records(con, PAGE_ROWS_SQL, [MAX_HTML_ROWS])
+        trend = records(con, TREND_SQL)
         for owner, row in counts.items():
             owners.setdefault(owner, {"email": row["owner_email"], "notify_clean": False})
         for owner, info in sorted(owners.items()):
@@ -186,12 +187,6 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str, owners_
             written.append(OwnerReport(owner, info.get("email"), str(html_path), str(csv_path), n_findings, n_new,
                                        n_resolved, severity_counts, bool(info.get("notify_clean"))))
     return written
-
-
-def _records(con: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None) -> list[dict]:
-    cur = con.execute(sql, parameters)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
 def _write_csv(con: duckdb.DuckDBPyConnection, owner: str, path: Path) -> None:
