@@ -8,6 +8,9 @@ drop those of documents that are no longer current. A document's rows are a func
 
 The new documents' files are read by name: the staging views' glob opens every file of a table to find the
 few it needs (1.5 s per table at 10,000 reports; a list of 100 names costs 0.02 s).
+
+The marts that relate an organisation's reports across years are incremental by organisation instead
+(organisations_to_rebuild, below); the quality marts are incremental by run (macros/finding_history.sql).
 -#}
 
 {#- The documents this build added to int_documents_current (they carry this build's loaded_at); none on a
