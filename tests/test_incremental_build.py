@@ -173,3 +173,27 @@ def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus)
     assert fell_back or corpus == "samples"  # the samples' first night has nothing to distrust
     assert counts(distrusted.results) == counts(whole.results)
     assert findings(distrusted.findings) == findings(whole.findings)
+
+
+@pytest.mark.slow
+def test_a_target_leaves_attainment_when_its_plan_year_report_leaves(tmp_path) -> None:
+    """A target is compared once its organisation has a report on the plan year. When that report leaves
+    (re-published as junk: quarantined) and none of its mentions was a target's actual, no attainment row
+    points at it: the organisation must still be recomputed (plan_attainment_also), as a full build would."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "checks" / "attainment_2023.txt", landing / "plan.txt")
+    unrelated = "北川区科协2024年工作总结\n　　2024年，北川区科协扎实开展科普工作。\n　　一、工作成效\n　　全年培训会员120人次。\n"
+    (landing / "results.txt").write_text(unrelated, encoding="utf-8")
+    settings = settings_for(tmp_path, landing)
+    run_all(settings, "night-1")
+
+    def attainment() -> list[tuple]:
+        with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+            return con.execute("select plan_year, subject, status from marts.fct_plan_attainment order by all").fetchall()
+
+    assert [status for *_, status in attainment()] == ["no_actual_reported", "no_actual_reported"]
+    (landing / "results.txt").write_bytes(b"\0" * 64)
+    second = run_all(settings, "night-2")
+    assert second["outputs"]["build"]["mode"] == "incremental"
+    assert attainment() == []
