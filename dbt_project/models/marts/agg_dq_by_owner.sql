@@ -15,21 +15,6 @@ history as (
     select * from {{ ref('stg_lake__finding_history') }}
 ),
 
-seen as (
-    select distinct history.finding_key, history.owner_name, runs.run_no, history.severity
-    from history inner join runs on runs.run_id = history.run_id
-),
-
-firsts as (
-    select finding_key, min(run_no) as first_no from seen group by finding_key
-),
-
-owner_runs as (
-    select distinct seen.owner_name, runs.run_no, runs.run_id, runs.run_at
-    from (select distinct owner_name from seen) as seen
-    cross join runs
-),
-
 {%- else %}
 
 added as (
@@ -44,10 +29,26 @@ history as (
     where runs.run_no >= (select min(run_no) - 1 from added)
 ),
 
+{%- endif %}
+
 seen as (
     select distinct history.finding_key, history.owner_name, runs.run_no, history.severity
     from history inner join runs on runs.run_id = history.run_id
 ),
+
+{%- if new_runs is none %}
+
+firsts as (
+    select finding_key, min(run_no) as first_no from seen group by finding_key
+),
+
+owner_runs as (
+    select distinct seen.owner_name, runs.run_no, runs.run_id, runs.run_at
+    from (select distinct owner_name from seen) as seen
+    cross join runs
+),
+
+{%- else %}
 
 firsts as (
     select findings.finding_id as finding_key, runs.run_no as first_no

@@ -68,8 +68,6 @@ lifecycle as (
     inner join per_key on per_key.finding_key = latest_row.finding_key
     {%- if new_runs is not none %}
     left join {{ this }} as published on published.finding_id = latest_row.finding_key
-    {%- endif %}
-    {%- if new_runs is not none %}
 
     union all
 
