@@ -66,16 +66,15 @@ group by owner_key
 """
 CSV_COLUMNS = ["status", "severity", "check_name", "org_name", "report_year", "source_file", "char_start",
                "char_end", "message", "expected", "evidence", "first_seen_run", "finding_id"]
-# The text columns among them, where a cell may start like a formula.
-_TEXT_CSV_COLUMNS = {"status", "severity", "check_name", "org_name", "source_file", "message", "expected",
-                     "evidence", "first_seen_run", "finding_id"}
+# The number columns among them; every other column is text, where a cell may start like a formula.
+_NUMBER_CSV_COLUMNS = {"report_year", "char_start", "char_end"}
 
 
 def csv_cell_sql(column: str) -> str:
     """The column as a CSV cell: a text starting with = + - @ (or a tab/CR) that is not a number gets a
     leading ' so spreadsheets show it as text. In SQL, as DuckDB writes the CSVs (Python's csv module took
     1 s at 50,000 findings)."""
-    if column not in _TEXT_CSV_COLUMNS:
+    if column in _NUMBER_CSV_COLUMNS:
         return column
     starts_like_formula = f"regexp_matches({column}, '^[-=+@\t\r]') and try_cast({column} as double) is null"
     return f"case when {starts_like_formula} then chr(39) || {column} else {column} end as {column}"
@@ -89,7 +88,8 @@ where owner_key = ?
 order by is_resolved, {PAGE_ORDER}
 """
 TREND_SQL = """
-select h.owner_name as owner, h.run_id, min(h.run_at) as run_at, h.check_name, count(*) as n
+select coalesce(h.owner_name, 'unassigned') as owner_key, h.run_id, min(h.run_at) as run_at, h.check_name,
+       count(*) as n
 from staging.stg_lake__finding_history h
 group by all
 """
@@ -172,7 +172,7 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str, owners_
             shown = [f for f in rows if f["status"] != "resolved"]
             for f in shown:
                 f["sentence_html"] = highlight(f["evidence"], f["span_text"])
-            points = [p for p in trend if (p["owner"] or "unassigned") == owner]
+            points = [p for p in trend if p["owner_key"] == owner]
             base = out_dir / _safe_name(owner)
             html_path, csv_path = base.with_suffix(".html"), base.with_suffix(".csv")
             html = template.render(
