@@ -177,7 +177,7 @@ def _parsed_files(lake: Lake) -> ParsedFiles:
     """Every parsed lake file → a line of its name, size and mtime (documents are written once, atomically).
 
     One `os.scandir` per table folder, in path order: at 10,000 reports (51,000 files) this walk runs on
-    every night, and `Path.rglob` with a `stat` and `relative_to` per file took 1.0 s of it (now 0.2 s).
+    every night, and `Path.rglob` with a `stat` and `relative_to` per file took 0.9 s of it (now 0.4 s).
     """
     out: ParsedFiles = {}
     prefix = lake.parsed_dir.relative_to(lake.root).as_posix()
