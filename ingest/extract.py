@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass
 
 from ingest.numbers import NUMBER_RE, Quantity, parse_match, to_matching_text
 from ingest.segment import ReportSegment, Sentence
@@ -17,6 +18,9 @@ KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
 GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加")
 GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅")
 SHARE_RE = re.compile(r"占|比重|比例|覆盖率|(?<!完成|增长)率|占比|份额")
+PERCENT_CUES = ((GROWTH_DOWN_RE, ("growth_rate", -1.0)), (GROWTH_UP_RE, ("growth_rate", 1.0)), (SHARE_RE, ("share", 1.0)))
+# Matches wherever any kind cue does: a clause it does not match is a level.
+ANY_KIND_CUE_RE = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in KIND_CUES))
 RANK_RE = re.compile(r"(?:全[国省市区县]|排名|位居|位列|居|均为)[^，。；的]{0,4}第$")
 
 # Things that look like numbers but are not metrics.
@@ -27,18 +31,22 @@ NAME_AFTER_RE = re.compile(r"^(?:规划|计划|行动|纲要|级|全会|会议|�
 UNIT_BEFORE = {"人次": "person_time", "人数": "person"}
 # 一个、一批: the article "a", not a count.
 ARTICLE_RE = re.compile(r"^一(?:所|个|批|支|些|项|种|次|年|道|起|份|家|条|段|部|位|场|系列|点|线|片|体|流|套|方面|级)")
-LATIN_AROUND_RE = re.compile(r"[A-Za-z+＋/]")
+LATIN_AROUND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+＋/")
+NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔"}
 CN_FIXED_AFTER_RE = re.compile(r"^[”\"」』]")
 PLAN_CUE_RE = re.compile(r"力争|预计|目标是|目标为|拟(?=[新增完成建设培训举办开展实现达到引进])|计划(?=[新增完成建设培训举办开展实现达到引进])")
 
 # Clause boundaries for subjects and cues.
 CLAUSE_BREAK = "，,；;。：:！？!?（）()\n"
 # A copula or cue right before the number: `产值共`, `总量达`, `同比增长` (stripped off the subject).
-VERB_TAIL_RE = re.compile(
-    r"(?:已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
-    r"提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
-    r"净增|增|增收|增粮|等)+$"
-)
+VERB_TAIL_WORDS = (
+    "已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
+    "提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
+    "净增|增|增收|增粮|等"
+).split("|")
+VERB_TAIL_RE = re.compile(f"(?:{'|'.join(VERB_TAIL_WORDS)})+$")
+# The characters those words end with: a phrase ending in any other has no verb tail (a cheap test first).
+VERB_TAIL_LAST_CHARS = frozenset(word[-1] for word in VERB_TAIL_WORDS)
 LEADING_NOISE_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}|[\dXx]{2,4}年(?:度)?(?:初|底|末)?"
     r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在|使|让|和|与|及|新增|新建|新引进"
@@ -56,10 +64,13 @@ NOUN_AFTER_RE = re.compile(
     r"(?=[，,、；;。：:（(和及与等的0-9一二三四五六七八九十两]|$|参展|参加|参与|受益|获得|宣讲|开展|举办|进行|提供|实施|完成|得到|"
     r"通过|亮相|授予|荣获|成立|组成|出席|到场|观看|听取|报名|上岗|入驻|促成|受到|受|被|获)"
 )
-PERIOD_RE = re.compile(
-    r"(?:\d{1,2}[-—至~]\d{1,2}月|截至[^，。；]{1,10}?(?:底|末|止)|截至目前|全年|上半年|下半年|前三季度|一季度|"
-    r"[\dXx]{2,4}年(?:度)?(?:初|底|末|\d{1,2}月(?:\d{1,2}日)?)?|自?[^，。；]{0,6}以来)"
+PERIOD_PHRASES = (
+    r"\d{1,2}[-—至~]\d{1,2}月|截至[^，。；]{1,10}?(?:底|末|止)|截至目前|全年|上半年|下半年|前三季度|一季度|"
+    r"[\dXx]{2,4}年(?:度)?(?:初|底|末|\d{1,2}月(?:\d{1,2}日)?)?"
 )
+SINCE_PHRASE = r"自?[^，。；]{0,6}以来"  # may start anywhere: tried at every character, so only where 以来 occurs
+PERIOD_RE = re.compile(f"(?:{PERIOD_PHRASES}|{SINCE_PHRASE})")
+PERIOD_WITHOUT_SINCE_RE = re.compile(f"(?:{PERIOD_PHRASES})")
 
 
 @dataclass  # not frozen: a frozen dataclass's __init__ goes through object.__setattr__ (17 fields, 240 per report)
@@ -110,9 +121,9 @@ def _clause_after(text: str, pos: int, sent_end: int) -> str:
 def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
     before = matching[max(0, q.start - 2):q.start]
     after = matching[q.end:q.end + 4]
-    if before.endswith(("第", "[", "〔", "[")) or (before and LATIN_AROUND_RE.match(before[-1])):
-        return True
-    if after and (LATIN_AROUND_RE.match(after[0]) or after[0].isdigit()):
+    if before[-1:] in NOT_A_METRIC_BEFORE:
+        return True  # an ordinal (第3), a document number (〔2024〕), a model or code (GB/T 2260, 5G)
+    if after and (after[0] in LATIN_AROUND or after[0].isdigit()):
         return True
     raw_unit_text = q.number_text
     if q.unit == "year" and not q.is_chinese and 1900 <= q.value <= 2100 and raw_unit_text.endswith("年"):
@@ -149,24 +160,21 @@ def _kind(q: Quantity, prefix: str) -> tuple[str, float]:
     if q.is_duration:
         return "duration", 1.0
     if q.unit in ("percent", "pp"):
-        down, up, share = GROWTH_DOWN_RE.search(prefix), GROWTH_UP_RE.search(prefix), SHARE_RE.search(prefix)
-        nearest = max((m for m in (down, up, share) if m), key=lambda m: m.end(), default=None)
-        if nearest is None:
-            pass
-        elif nearest is down:
-            return "growth_rate", -1.0
-        elif nearest is up:
-            return "growth_rate", 1.0
-        else:
-            return "share", 1.0
-    best: tuple[int, str] | None = None
+        nearest_end, verdict = -1, None  # the cue ending last wins; on a tie the earlier in this list
+        for rx, kind_and_sign in PERCENT_CUES:
+            m = rx.search(prefix)
+            if m is not None and m.end() > nearest_end:
+                nearest_end, verdict = m.end(), kind_and_sign
+        if verdict is not None:
+            return verdict
+    if ANY_KIND_CUE_RE.search(prefix) is None:  # most clauses: one scan instead of one per kind
+        return "level", 1.0
+    best_end, best_kind = -1, "level"
     for kind, rx in KIND_CUES:
         for m in rx.finditer(prefix):
-            if best is None or m.end() > best[0]:
-                best = (m.end(), kind)
-    if best is not None:
-        return best[1], 1.0
-    return "level", 1.0
+            if m.end() > best_end:
+                best_end, best_kind = m.end(), kind
+    return best_kind, 1.0
 
 
 # The clause before the number names the thing counted after it: `对25个专业技术协会`, `种植的300亩美国红提`,
@@ -181,22 +189,35 @@ MODIFIER_RE = re.compile(r"^(?:各类|各种|各项|系列|多种|一批|多家)
 TITLE_END_RE = re.compile(r"^.*[》”]等?")
 
 
-def _subject(q: Quantity, text: str, prefix: str, sent_end: int, previous_subject: str) -> str:
-    """The metric's name: the noun phrase before the number, or the counted noun after it."""
-    after = _clause_after(text, q.end, sent_end)
+def _strip_verb_tail(phrase: str) -> str:
+    """`产值共` → `产值`, `总量达` → `总量`: the copulas and cues right before a number."""
+    return VERB_TAIL_RE.sub("", phrase) if phrase[-1:] in VERB_TAIL_LAST_CHARS else phrase
+
+
+def _subject(prefix: str, after: str, previous_subject: str) -> str:
+    """The metric's name: the noun phrase before the number (`prefix`), or the counted noun in the clause
+    after it (`after`)."""
     m = NOUN_AFTER_RE.match(after)
     noun_after = MODIFIER_RE.sub("", m.group(0).replace("“", "").replace("”", "").replace('"', "")) if m else ""
     item = prefix.rsplit("、", 1)[-1]
     if item.endswith("等") and len(noun_after) >= 2:
         return noun_after  # `中国青年报等20家媒体网络平台`: the category after 等 names the metric
-    item = SCENE_RE.sub("", TITLE_END_RE.sub("", item) or item)
-    cleaned = LEADING_NOISE_RE.sub("", VERB_TAIL_RE.sub("", LEADING_NOISE_RE.sub("", item)))
-    forward = not cleaned or cleaned == previous_subject or bool(POINTS_FORWARD_RE.search(LEADING_NOISE_RE.sub("", item)))
+    # The substring tests skip a regex that cannot match (each is the literal its pattern needs); this
+    # function runs for every mention.
+    if "》" in item or "”" in item:
+        item = TITLE_END_RE.sub("", item) or item
+    if "下" in item or "比" in item:
+        item = SCENE_RE.sub("", item)
+    unprefixed = LEADING_NOISE_RE.sub("", item)
+    untailed = _strip_verb_tail(unprefixed)
+    # Stripping the leading noise again is needed only when the tail went: it is idempotent (no lookbehind).
+    cleaned = unprefixed if untailed is unprefixed else LEADING_NOISE_RE.sub("", untailed)
+    forward = not cleaned or cleaned == previous_subject or bool(POINTS_FORWARD_RE.search(unprefixed))
     if forward and len(noun_after) >= 2:
         return noun_after
-    verbs = list(ACTION_VERBS_RE.finditer(cleaned))
+    verbs = list(ACTION_VERBS_RE.finditer(cleaned)) if ACTION_VERBS_RE.search(cleaned) else None
     if verbs:
-        obj = MODIFIER_RE.sub("", VERB_TAIL_RE.sub("", cleaned[verbs[-1].end():]).lstrip("了"))
+        obj = MODIFIER_RE.sub("", _strip_verb_tail(cleaned[verbs[-1].end():]).lstrip("了"))
         if len(obj) >= 2:
             return obj[-16:]
         if len(noun_after) >= 2:
@@ -248,45 +269,71 @@ def _bare(m: re.Match[str], matching: str) -> bool:
     return not (m.group("mult") and matching[max(0, start - 2):start] in UNIT_BEFORE)
 
 
+CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAK)}]")
+
+
+@dataclass(slots=True)
+class _SentenceContext:
+    """What every mention of a sentence shares, computed at its first mention (most sentences have none)."""
+
+    breaks: list[int]  # offsets of the clause breaks in the sentence: a clause is found by bisection
+    periods: list[tuple[int, str]]  # (end offset, text) of each period phrase
+    plan_cue: bool
+    has_respectively: bool
+
+    @classmethod
+    def of(cls, text: str, sent: Sentence) -> _SentenceContext:
+        return cls([b.start() for b in CLAUSE_BREAK_RE.finditer(text, sent.start, sent.end)],
+                   [(pm.end(), pm.group(0)) for pm in
+                    (PERIOD_RE if "以来" in sent.text else PERIOD_WITHOUT_SINCE_RE).finditer(text, sent.start, sent.end)],
+                   bool(PLAN_CUE_RE.search(sent.text)), "分别" in sent.text)
+
+    def period_before(self, pos: int) -> str | None:
+        """The last period phrase ending at or before pos."""
+        found = None
+        for end, phrase in self.periods:
+            if end > pos:
+                break
+            found = phrase
+        return found
+
+
 def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Mention]:
     """Every metric mention of one report, in text order."""
     out: list[Mention] = []
     for sent in report.sentences:
         previous_subject = ""
         previous_end = sent.start
-        periods: list[tuple[int, str]] | None = None  # computed at the sentence's first mention: most have none
+        context: _SentenceContext | None = None
         for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
-            if m.end() == m.start() or _bare(m, matching):
+            if _bare(m, matching):
                 continue
             q = parse_match(m, text)
-            if q is None:
-                q = _rank(m, text, matching)
-                if q is None:
-                    continue
-            elif _is_not_a_metric(q, text, matching, sent):
+            if q is None or _is_not_a_metric(q, text, matching, sent):
                 q = _rank(m, text, matching)
                 if q is None:
                     continue
             if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
-                q = replace(q, unit=UNIT_BEFORE[matching[q.start - 2:q.start]])
-            if periods is None:
-                periods = [(pm.end(), pm.group(0)) for pm in PERIOD_RE.finditer(text, sent.start, sent.end)]
-                plan_cue = bool(PLAN_CUE_RE.search(sent.text))
-                has_respectively = "分别" in sent.text
-            clause = _clause_before(text, sent.start, q.start)
-            prefix = clause[max(0, previous_end - (q.start - len(clause))):]  # not reaching into the last number
+                q.unit = UNIT_BEFORE[matching[q.start - 2:q.start]]
+            if context is None:
+                context = _SentenceContext.of(text, sent)
+            breaks = context.breaks
+            before_break = bisect_left(breaks, q.start)
+            clause_start = breaks[before_break - 1] + 1 if before_break else sent.start
+            clause = text[clause_start:q.start]
+            after_break = bisect_left(breaks, q.end, before_break)
+            after = text[q.end:breaks[after_break] if after_break < len(breaks) else sent.end]
+            prefix = text[max(clause_start, previous_end):q.start]  # not reaching into the last number
             kind, sign = _kind(q, clause)
-            pairing = _respectively(clause, text[sent.start:q.start]) if has_respectively else None
-            subject = pairing or _subject(q, text, prefix, sent.end, previous_subject)
+            pairing = _respectively(clause, text[sent.start:q.start]) if context.has_respectively else None
+            subject = pairing or _subject(prefix, after, previous_subject)
             previous_subject = subject
             previous_end = q.end
             out.append(Mention(
-                report_seq=report.seq, char_start=q.start, char_end=q.end, number_text=q.number_text,
-                value=q.value * sign, value_high=None if q.value_high is None else q.value_high * sign,
-                unit=q.unit, classifier=q.classifier, approx=q.approx, kind=kind, subject=subject,
-                section=sent.section, period=next((p for end, p in reversed(periods) if end <= q.start), None),
-                is_plan_target=sent.section == "plan" or plan_cue,
-                sentence=sent.text, sentence_start=sent.start, heading_path=sent.heading_path,
+                report.seq, q.start, q.end, q.number_text, q.value * sign,
+                None if q.value_high is None else q.value_high * sign, q.unit, q.classifier, q.approx, kind,
+                subject, sent.section, context.period_before(q.start), sent.section == "plan" or context.plan_cue,
+                sent.text, sent.start, sent.heading_path,
             ))
     return out
 

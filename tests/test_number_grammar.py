@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,26 @@ def test_random_text_never_raises(text: str) -> None:
     for m in parsed.mentions:
         assert text[m.char_start:m.char_end] == m.number_text
         assert math.isfinite(m.value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**12, places=4, allow_nan=False),
+       st.sampled_from(["万", "亿", "万亿", "千万", "百万", "十万"]))
+def test_a_multiplied_value_is_the_exact_product_rounded_once(number: Decimal, multiplier: str) -> None:
+    # The grammar multiplies by shifting the exponent, not in binary floating point: 68.9亿 must be
+    # 6890000000 exactly, as the decimal product is, not 6889999999.999999.
+    text = format(number, "f")
+    exponent = {"万": 4, "亿": 8, "万亿": 12, "千万": 7, "百万": 6, "十万": 5}[multiplier]
+    quantity = parse_quantity(f"{text}{multiplier}元")
+    assert quantity is not None
+    assert quantity.value == float(number.scaleb(exponent))
+
+
+def test_written_decimals_times_a_multiplier_are_exact() -> None:
+    assert parse_quantity("68.9亿元").value == 6_890_000_000.0
+    assert parse_quantity("0.07万人").value == 700.0
+    assert parse_quantity("三千五百万元").value == 35_000_000.0
+    assert parse_quantity("1,234.5万元").value == 12_345_000.0
 
 
 def test_parse_quantity_rejects_non_quantities() -> None:
