@@ -132,12 +132,19 @@ def _is_heading_line(line: str) -> bool:
 
 def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
     """Start offset, title and title offset of every report in the file (the first starts at 0)."""
-    lines = [(s, e, ln) for s, e, ln in iter_lines(text)]
+    lines = iter_lines(text)
+    # The next non-blank line after each line, in one backward pass (a forward search per line was
+    # quadratic: 40,000 lines took 3.4 s).
+    next_non_blank = [""] * len(lines)
+    following = ""
+    for i in range(len(lines) - 1, -1, -1):
+        next_non_blank[i] = following
+        if lines[i][2].strip():
+            following = lines[i][2]
     starts: list[tuple[int, str | None, int | None]] = []
     seen_content = False
     for i, (s, e, ln) in enumerate(lines):
-        nxt = next((x[2] for x in lines[i + 1:] if x[2].strip()), "")
-        if is_title_line(ln, nxt):
+        if is_title_line(ln, next_non_blank[i]):
             ts, te = strip_span(text, s, e)
             if not seen_content and starts:
                 continue  # a subtitle right under the title

@@ -12,6 +12,7 @@ import pytest
 from ingest.document import parse_text
 from ingest.limits import Limits
 from ingest.readers import read_document
+from ingest.segment import find_report_starts
 
 HELDOUT = Path(__file__).parent / "data" / "heldout"
 LABELS = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
@@ -52,3 +53,13 @@ def test_not_metrics_and_relations(name: str) -> None:
     got = {(parsed.mentions[r.total_index].number_text, r.relation, r.status) for r in parsed.relations}
     for total, relation, status in LABELS[name]["relations"]:
         assert (total, relation, status) in got, got
+
+
+def test_a_title_is_recognised_by_the_greeting_on_the_next_non_blank_line() -> None:
+    # A short line with 报告 is a title only when the next non-blank line addresses an audience; blank lines
+    # between them do not matter, the greeting must be the *next* non-blank line.
+    text = ("前言部分，新增企业5家。\n关于全县经济运行情况的报告\n\n\n各位代表：\n今年新增企业12家。\n"
+            "关于报告的说明\n\n今年新增项目3个。\n各位代表：\n")
+    starts = find_report_starts(text)
+    assert [title for _, title, _ in starts] == [None, "关于全县经济运行情况的报告"]
+    assert text[starts[1][0]:].startswith("关于全县经济运行情况的报告")
