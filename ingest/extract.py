@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ingest.numbers import NUMBER_RE, Quantity, parse_match, to_matching_text
@@ -38,6 +38,10 @@ PLAN_CUE_RE = re.compile(r"力争|预计|目标是|目标为|拟(?=[新增完成
 
 # Clause boundaries for subjects and cues.
 CLAUSE_BREAK = "，,；;。：:！？!?（）()\n"
+# The most of a clause read on either side of a number (kind cues, subject, totals). Real clauses are a few
+# dozen characters (NOUN_AFTER_RE reads at most 16 units, 224 characters); without a bound, a long run of
+# numbers with no clause break (a flattened table) cost quadratic time.
+CLAUSE_WINDOW = 256
 # A copula or cue right before the number: `产值共`, `总量达`, `同比增长` (stripped off the subject).
 VERB_TAIL_WORDS = (
     "已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
@@ -105,8 +109,10 @@ class Relation:
 
 
 def _clause_before(text: str, sent_start: int, pos: int) -> str:
+    """The clause ending at pos (at most CLAUSE_WINDOW characters of it)."""
     i = pos
-    while i > sent_start and text[i - 1] not in CLAUSE_BREAK:
+    floor = max(sent_start, pos - CLAUSE_WINDOW)
+    while i > floor and text[i - 1] not in CLAUSE_BREAK:
         i -= 1
     return text[i:pos]
 
@@ -233,6 +239,9 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
 
 
 RESPECTIVELY_RE = re.compile(r"([^，,；;。：:]*?)分别[^，,；;。]*$")
+# How far before a number 分别 and its list are looked for. A real list is a few dozen characters; searching the
+# whole sentence head for every number was quadratic in a long comma-less sentence (8,000 numbers: 22 s).
+RESPECTIVELY_WINDOW = 400
 CN_ORDINALS = "一二三四五六七八九十"
 
 
@@ -290,12 +299,9 @@ class _SentenceContext:
 
     def period_before(self, pos: int) -> str | None:
         """The last period phrase ending at or before pos."""
-        found = None
-        for end, phrase in self.periods:
-            if end > pos:
-                break
-            found = phrase
-        return found
+        if not self.periods or self.periods[0][0] > pos:
+            return None
+        return self.periods[bisect_right(self.periods, (pos, "\U0010ffff")) - 1][1]
 
 
 def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Mention]:
@@ -319,13 +325,15 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 context = _SentenceContext.of(text, sent)
             breaks = context.breaks
             before_break = bisect_left(breaks, q.start)
-            clause_start = breaks[before_break - 1] + 1 if before_break else sent.start
+            clause_start = max(breaks[before_break - 1] + 1 if before_break else sent.start, q.start - CLAUSE_WINDOW)
             clause = text[clause_start:q.start]
             after_break = bisect_left(breaks, q.end, before_break)
-            after = text[q.end:breaks[after_break] if after_break < len(breaks) else sent.end]
+            after = text[q.end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
+                                   q.end + CLAUSE_WINDOW)]
             prefix = text[max(clause_start, previous_end):q.start]  # not reaching into the last number
             kind, sign = _kind(q, clause)
-            pairing = _respectively(clause, text[sent.start:q.start]) if context.has_respectively else None
+            pairing = (_respectively(clause, text[max(sent.start, q.start - RESPECTIVELY_WINDOW):q.start])
+                       if context.has_respectively else None)
             subject = pairing or _subject(prefix, after, previous_subject)
             previous_subject = subject
             previous_end = q.end
@@ -410,7 +418,7 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
     for s_start in sentence_starts:
         idx = by_sentence[s_start]
         if units and mentions[idx[0]].sentence.startswith("其中"):
-            units[-1] = units[-1] + idx
+            units[-1].extend(idx)
         else:
             units.append(list(idx))
     for ui, idx in enumerate(units):
@@ -420,6 +428,27 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
         nxt = units[ui + 1] if ui + 1 < len(units) else []
         _relations_new_then_cumulative(mentions, idx + nxt, relations, used_totals)
     return relations
+
+
+# How many mentions before a 其中 its total is looked for (`X，其中A、B`: the total is the last few). Without a
+# bound, a long run of 其中 sentences cost quadratic time.
+QIZHONG_LOOKBACK = 32
+
+
+def _qizhong_total(text: str, ms: list[Mention], before: list[int], first: Mention, used: set[int]) -> int | None:
+    """The total a 其中 list breaks down: the nearest earlier mention counting the same thing as its first
+    part (or, failing that, the nearest one at all, if loosely compatible)."""
+    nearest: int | None = None
+    for i in reversed(before):
+        m = ms[i]
+        if (i in used or m.kind in ("growth_rate", "share", "duration") or m.unit in ("percent", "pp", "rank")
+                or _in_inclusion_note(text, m)):
+            continue
+        if _compatible(m, first, loose=False):
+            return i
+        if nearest is None:
+            nearest = i
+    return nearest if nearest is not None and _compatible(ms[nearest], first, loose=True) else None
 
 
 def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[Relation], used: set[int]) -> None:
@@ -433,27 +462,29 @@ def _relations_qizhong(text: str, ms: list[Mention], idx: list[int], out: list[R
         if "。" in gap_before and not gap_before.rsplit("。", 1)[1].lstrip().startswith("其中"):
             continue  # across a full stop only when the next sentence opens with 其中
         first = ms[pi0]
-        candidates = [i for i in idx[:k] if i not in used and ms[i].kind not in ("growth_rate", "share", "duration")
-                      and ms[i].unit not in ("percent", "pp", "rank") and not _in_inclusion_note(text, ms[i])]
-        strict = [i for i in candidates if _compatible(ms[i], first, loose=False)]
-        if strict:
-            ti = strict[-1]
-        elif candidates and _compatible(ms[candidates[-1]], first, loose=True):
-            ti = candidates[-1]
-        else:
+        ti = _qizhong_total(text, ms, idx[max(0, k - QIZHONG_LOOKBACK):k], first, used)
+        if ti is None:
             continue
         total = ms[ti]
         parts: list[int] = []
-        inner = _paren_depth(text, total.char_end, first.char_start) > 0  # `60场（其中20场、40场）`
-        for pi in idx[k:]:
+        # Bracket depths from the total's end and from the first part, kept up as the parts are walked
+        # (each span counted once, not from the start again for every part).
+        depth_after_total = _paren_depth(text, total.char_end, first.char_start)
+        inner = depth_after_total > 0  # `60场（其中20场、40场）`
+        depth_after_first, walked_to = 0, first.char_start
+        for j in range(k, len(idx)):  # not idx[k:]: a copy of the rest for every 其中 was quadratic
+            pi = idx[j]
             p = ms[pi]
-            if inner and _paren_depth(text, total.char_end, p.char_start) <= 0:
+            step = _paren_depth(text, walked_to, p.char_start)
+            depth_after_total, depth_after_first, walked_to = depth_after_total + step, depth_after_first + step, p.char_start
+            if inner and depth_after_total <= 0:
                 break  # the bracket of a nested breakdown closed: what follows belongs to the outer list
-            if _paren_depth(text, first.char_start, p.char_start) > 0 or _in_inclusion_note(text, p):
+            if depth_after_first > 0 or _in_inclusion_note(text, p):
                 continue  # a part's own breakdown `（其中…）` or a `（含…）` note is not another part
-            between = text[ms[parts[-1]].char_end if parts else total.char_end:p.char_start]
-            if parts and ("。" in between or "；" in between or len(between) > 30):
-                break
+            if parts:
+                between = text[ms[parts[-1]].char_end:p.char_start]
+                if "。" in between or "；" in between or len(between) > 30:
+                    break
             if p.kind in ("growth_rate", "share") or not (
                     _compatible(first, p, loose=False) or _compatible(total, p, loose=False)):
                 break  # `…12场，参与群众超过5.6万人次`: a different quantity ends the list of parts

@@ -53,3 +53,24 @@ def test_run_script_end_to_end_smoke(tmp_path) -> None:
     assert figures["planted_mismatches_found"].count("/") == 1
     exponents = growth_exponents(figures | {"reports": 1, "end_to_end_s": figures["end_to_end_s"] / 4}, figures)
     assert exponents["end_to_end_s"] == 1.0  # 4x the cost for 4x the reports
+
+
+def test_shapes_script_parses_every_hostile_shape_and_prints_its_exponent(tmp_path) -> None:
+    out = tmp_path / "shapes.json"
+    proc = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "shapes.py"), "--numbers", "50",
+                           "--json", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    from bench.shapes import SHAPES
+    assert set(figures) == set(SHAPES)
+    assert all(f["seconds_4n"] > 0 and "exponent" in f for f in figures.values())
+    assert "exponent" in proc.stdout.splitlines()[0]
+
+
+def test_every_number_of_a_hostile_shape_is_read() -> None:
+    # The look-back bounds that keep these shapes linear must not drop mentions: each shape has n numbers.
+    from bench.shapes import SHAPES
+    from ingest.document import parse_text
+    for name, build in SHAPES.items():
+        mentions = parse_text(build(300)).mentions
+        assert len(mentions) >= 300, name
