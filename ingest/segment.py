@@ -173,14 +173,16 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
         if (title_start is not None and s == title_start) or GREETING_RE.match(body):
             if state.paragraph > 1:
                 state.closed = True  # a closing address (各位代表，同志们！) ends the work content
-            seg.sentences.append(Sentence(s, e, body, "other", state.paragraph, ""))
+            seg.sentences.extend(Sentence(a, b, text[a:b], "other", state.paragraph, "")
+                                 for a, b in bounded_spans(text, s, e))
             continue
         heading = _as_heading(body, s, e)
         if heading is not None:
             _enter_heading(state, heading, seg)
             seg.headings.append(heading)
             _push_heading(state, heading)
-            seg.sentences.append(Sentence(s, e, body, state.section, state.paragraph, _path(state)))
+            seg.sentences.extend(Sentence(a, b, text[a:b], state.section, state.paragraph, _path(state))
+                                 for a, b in bounded_spans(text, s, e))
         else:
             _enter_paragraph(state, body, seg)
             for ss, se in split_sentences(text, s, e):
@@ -303,7 +305,7 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment) -> Non
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans of a paragraph, each ending after its stop mark."""
+    """Sentence spans of a paragraph, each ending after its stop mark (none longer than MAX_SENTENCE_CHARS)."""
     out = []
     pos = start
     for m in SENTENCE_END_RE.finditer(text, start, end):
@@ -311,7 +313,28 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < end:
         out.append((pos, end))
-    return [strip_span(text, a, b) for a, b in out if text[a:b].strip()]
+    return [span for a, b in out if text[a:b].strip() for span in bounded_spans(text, *strip_span(text, a, b))]
+
+
+# Every mention row quotes its sentence, so a "sentence" with no stop mark in it (a flattened table: 200,000
+# characters, 20,000 numbers) made 20,000 copies of itself: 12 GB. Real sentences are under 500 characters; a
+# longer run is cut after its last clause mark before this length, or at this length when it has none.
+MAX_SENTENCE_CHARS = 1000
+CLAUSE_MARK_RE = re.compile(r"[，,、：:）)]")
+
+
+def bounded_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) as pieces of at most MAX_SENTENCE_CHARS, cut after a clause mark where there is one."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = limit
+        for m in CLAUSE_MARK_RE.finditer(text, start + MAX_SENTENCE_CHARS // 2, limit):
+            cut = m.end()
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def segment_document(text: str) -> list[ReportSegment]:

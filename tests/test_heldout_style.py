@@ -63,3 +63,20 @@ def test_a_title_is_recognised_by_the_greeting_on_the_next_non_blank_line() -> N
     starts = find_report_starts(text)
     assert [title for _, title, _ in starts] == [None, "关于全县经济运行情况的报告"]
     assert text[starts[1][0]:].startswith("关于全县经济运行情况的报告")
+
+
+@pytest.mark.parametrize("opening", ["", "各位代表：", "一、"])
+def test_a_sentence_without_stop_marks_is_quoted_in_bounded_pieces(opening: str) -> None:
+    # A flattened table is one "sentence" of thousands of numbers; each mention quotes its sentence, so an
+    # unbounded one was copied once per number (200,000 characters x 20,000 numbers: 12 GB in the lake write).
+    from ingest.segment import MAX_SENTENCE_CHARS
+    line = opening + "".join(f"新增企业{i}家、" for i in range(3000)) + "。"
+    parsed = parse_text("前言。\n" + line)
+    sentences = {(m.sentence_start, m.sentence) for m in parsed.mentions}
+    assert len(parsed.mentions) == 3000
+    assert max(len(s) for _, s in sentences) <= MAX_SENTENCE_CHARS < len(line) // 10
+    pieces = sorted(sentences)
+    assert "".join(s for _, s in pieces) == line  # contiguous: nothing lost or repeated
+    assert all(s.endswith("、") for _, s in pieces[:-1])  # cut after a clause mark, not inside a number
+    for m in parsed.mentions:
+        assert m.sentence[m.char_start - m.sentence_start:m.char_end - m.sentence_start] == m.number_text
