@@ -55,6 +55,19 @@ class SuiteSpec:
         """The column the changed rows are selected by."""
         return "document_id" if self.scope == "document" else self.id_column
 
+    def sql(self, keys: list[str] | None = None) -> str:
+        """The suite's query, over the rows whose key column is in `keys` (all rows when None).
+
+        A query may say `{documents_in_scope}` where the document filter must act early (before the texts
+        are cut into pieces, say): it becomes `document_id in (…)` for a document-scoped run, else `true`.
+        """
+        ids = None if keys is None else ", ".join("'" + k.replace("'", "''") + "'" for k in keys) or "null"
+        in_scope = f"document_id in ({ids})" if ids is not None and self.scope == "document" else "true"
+        query = self.query.replace("{documents_in_scope}", in_scope)
+        if ids is None:
+            return query
+        return f"select * from ({query}) as suite_rows where suite_rows.{self.key_column} in ({ids})"
+
 
 def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
     """Every suite file, checked against the registry of checks so a typo cannot invent a check."""
@@ -158,7 +171,7 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
                 results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
             else:
                 delta = documents if spec.scope == "document" else _delta(
-                    con, published, f"select {spec.id_column}, hash(suite_rows) from ({spec.query}) as suite_rows")
+                    con, published, f"select {spec.id_column}, hash(suite_rows) from ({spec.sql()}) as suite_rows")
                 what = "documents" if spec.scope == "document" else "rows"
                 try:
                     results, findings, kept = _run_suite_incrementally(
@@ -296,10 +309,7 @@ def _frames(con: duckdb.DuckDBPyConnection, spec: SuiteSpec,
     """The suite's rows (those whose key column is in `keys`, when given) as pandas frames: one, or a stream of
     `batch_rows`-row batches of one query when the suite sets it (fct_metric at 10,000 reports is 2.4 M rows:
     one frame took 4 GB of memory). Every expectation of a batched suite must judge rows one at a time."""
-    query = spec.query
-    if keys is not None:
-        ids = ", ".join("'" + k.replace("'", "''") + "'" for k in keys) or "null"
-        query = f"select * from ({spec.query}) as suite_rows where suite_rows.{spec.key_column} in ({ids})"
+    query = spec.sql(keys)
     if not spec.batch_rows:
         yield con.execute(query).df()
         return

@@ -187,3 +187,51 @@ def test_validating_a_big_mart_in_batches_finds_exactly_what_one_batch_finds(che
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         n_metrics = con.execute("select count(*) from marts.fct_metric").fetchone()[0]
     assert n_metrics > 3 * 2  # so batch_rows=3 really made several batches
+
+
+def test_spans_of_a_big_document_are_read_from_pieces_and_an_offset_bug_is_still_caught(samples_run, tmp_path) -> None:
+    """Above 50,000 characters a document's spans are read from 100-character pieces (a substring per span
+    walked the text from its start: quadratic). The pieces must neither invent a mismatch, on spans that
+    cross a piece boundary too, nor hide one: the GX suite and the dbt test both still catch a shifted span."""
+    from expectations.validate import validate_warehouse
+    from ingest.document import parse_text
+    from pipeline.stages import lake_of
+    from pipeline.transform import run_dbt
+
+    settings, _ = samples_run
+    text = "前言。\n" + "".join(f"第{i}段：全年新增企业{i}家，完成投资{i}.5亿元，同比增长{i % 9}.2%。\n" for i in range(1500))
+    mentions = parse_text(text).mentions
+    assert len(text) > 50_000 and len(mentions) > 3000
+    crossing = [m for m in mentions if m.char_start // 100 != (m.char_end - 1) // 100]
+    assert crossing, "no span crosses a piece boundary: the test would not cover the join of two pieces"
+    scratch = tmp_path / "big.duckdb"
+    shutil.copy(settings.warehouse_path, scratch)
+    big_id = "b" * 64
+    spans = [(f"big-m{m.char_start}", m.char_start, m.char_end, m.number_text) for m in mentions]
+    with duckdb.connect(str(scratch)) as con:
+        con.execute("""insert into marts.dim_document select * replace (? as document_id, ? as text, ? as n_chars,
+                       (select max(loaded_at) from marts.dim_document) as loaded_at) from marts.dim_document limit 1""",
+                    [big_id, text, len(text)])
+        con.execute("create temp table spans (metric_id varchar, char_start int, char_end int, number_text varchar)")
+        con.executemany("insert into spans values (?, ?, ?, ?)", spans)
+        con.execute("""insert into marts.fct_metric select m.* replace (s.metric_id as metric_id, ? as document_id,
+                       s.char_start as char_start, s.char_end as char_end, s.number_text as number_text)
+                       from (select * from marts.fct_metric limit 1) as m cross join spans as s""", [big_id])
+
+    def span_findings() -> set[int]:
+        outcome = validate_warehouse(scratch, "big-run")
+        return {f["char_start"] for f in outcome.findings if f["check_name"] == "span_mismatch"}
+
+    def dbt_span_test_passes() -> bool:
+        result = run_dbt(["test", "--select", "assert_metric_span_matches_text"], settings.dbt_project_dir, scratch,
+                         lake_of(settings), raise_on_failure=False)
+        return not result.failures
+
+    assert span_findings() == set()
+    assert dbt_span_test_passes()
+    shifted = crossing[len(crossing) // 2]
+    with duckdb.connect(str(scratch)) as con:
+        con.execute("update marts.fct_metric set char_start = char_start + 1 where metric_id = ?",
+                    [f"big-m{shifted.char_start}"])
+    assert span_findings() == {shifted.char_start + 1}
+    assert not dbt_span_test_passes()
