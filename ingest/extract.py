@@ -185,10 +185,19 @@ def _kind(q: Quantity, prefix: str) -> tuple[str, float]:
 
 # The clause before the number names the thing counted after it: `对25个专业技术协会`, `种植的300亩美国红提`,
 # `已有10个县市`, `组织和14名会员`, `在全国20余个省区市`, `山西省老科协建立8个…`.
-POINTS_FORWARD_RE = re.compile(
-    r"(?:的|和|与|及|对|向|给|把|将|已有|共有|其中有|有|在[\u4e00-\u9fff]{1,4}|"
-    r"(?:科协|协会|学会|委员会|政府|部门|局|厅|委|办|分会|单位))$"
-)
+POINTS_FORWARD_WORDS = ("的|和|与|及|对|向|给|把|将|已有|共有|其中有|有|"
+                        "科协|协会|学会|委员会|政府|部门|局|厅|委|办|分会|单位").split("|")
+POINTS_FORWARD_RE = re.compile(rf"(?:{'|'.join(POINTS_FORWARD_WORDS)}|在[\u4e00-\u9fff]{{1,4}})$")
+POINTS_FORWARD_LAST_CHARS = frozenset(word[-1] for word in POINTS_FORWARD_WORDS)
+
+
+def _points_forward(phrase: str) -> bool:
+    """Whether the phrase ends in a word that points at the noun after the number. A phrase can only match
+    if it ends with one of the words' last characters or has 在 in its last five: tested first, cheaply."""
+    if phrase[-1:] not in POINTS_FORWARD_LAST_CHARS and "在" not in phrase[-5:]:
+        return False
+    return POINTS_FORWARD_RE.search(phrase) is not None
+
 # Phrases that set the scene rather than name the metric.
 SCENE_RE = re.compile(r"^[^，。]{0,10}?(?:背景下|形势下|情况下|影响下)|比[^，。]{0,12}?(?:时|底|末|同期|上年|去年)")
 MODIFIER_RE = re.compile(r"^(?:各类|各种|各项|系列|多种|一批|多家)")
@@ -218,7 +227,7 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     untailed = _strip_verb_tail(unprefixed)
     # Stripping the leading noise again is needed only when the tail went: it is idempotent (no lookbehind).
     cleaned = unprefixed if untailed is unprefixed else LEADING_NOISE_RE.sub("", untailed)
-    forward = not cleaned or cleaned == previous_subject or bool(POINTS_FORWARD_RE.search(unprefixed))
+    forward = not cleaned or cleaned == previous_subject or _points_forward(unprefixed)
     if forward and len(noun_after) >= 2:
         return noun_after
     verbs = list(ACTION_VERBS_RE.finditer(cleaned)) if ACTION_VERBS_RE.search(cleaned) else None
@@ -267,15 +276,15 @@ def _respectively(clause: str, sentence_head: str) -> str | None:
     return item
 
 
-def _bare(m: re.Match[str], matching: str) -> bool:
+def _bare(groups: tuple[str | None, ...], start: int, matching: str) -> bool:
     """A numeral with nothing around it that could make it a quantity (统一, 进一步, a year in a name):
     skipped before the costly parse. Ranks (第一) and `人次492.4万` keep going."""
-    if m.group("unit") or m.group("cur") or m.group("infix") or m.group("infix2") or m.group("suffix"):
+    _prefix, _arabic, _cn, _bare_mult, infix, mult, infix2, cur, _sep, _high, _high_mult, unit, suffix = groups
+    if unit or cur or infix or infix2 or suffix:
         return False
-    start = m.start()
     if start and matching[start - 1] == "第":
         return False
-    return not (m.group("mult") and matching[max(0, start - 2):start] in UNIT_BEFORE)
+    return not (mult and matching[max(0, start - 2):start] in UNIT_BEFORE)
 
 
 CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAK)}]")
@@ -312,9 +321,10 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
         previous_end = sent.start
         context: _SentenceContext | None = None
         for m in NUMBER_RE.finditer(matching, sent.start, sent.end):
-            if _bare(m, matching):
+            groups = m.groups()
+            if _bare(groups, m.start(), matching):
                 continue
-            q = parse_match(m, text)
+            q = parse_match(m, text, groups)
             if q is None or _is_not_a_metric(q, text, matching, sent):
                 q = _rank(m, text, matching)
                 if q is None:

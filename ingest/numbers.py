@@ -176,11 +176,12 @@ class Quantity:
     is_chinese: bool
 
 
-def parse_match(m: re.Match[str], text: str) -> Quantity | None:
-    """Turn a NUMBER_RE match into a Quantity, or None when the match is not a quantity at all."""
+def parse_match(m: re.Match[str], text: str, groups: tuple[str | None, ...] | None = None) -> Quantity | None:
+    """Turn a NUMBER_RE match into a Quantity, or None when the match is not a quantity at all. `groups` is
+    `m.groups()` when the caller has it already."""
     # One tuple instead of a dict or a call per group: this runs for every number in the corpus.
     (prefix, arabic, cn, bare_mult, infix, mult, infix2, cur, _range_sep, high_text, high_mult, unit_word,
-     suffix) = m.groups()
+     suffix) = groups or m.groups()
     if cur:
         if unit_word:
             return None

@@ -185,8 +185,9 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
                                  for a, b in bounded_spans(text, s, e))
         else:
             _enter_paragraph(state, body, seg)
-            for ss, se in split_sentences(text, s, e):
-                seg.sentences.append(Sentence(ss, se, text[ss:se], state.section, state.paragraph, _path(state)))
+            path = _path(state)
+            seg.sentences.extend(Sentence(ss, se, text[ss:se], state.section, state.paragraph, path)
+                                 for ss, se in split_sentences(text, s, e))
         state.paragraph += 1
     return seg
 
