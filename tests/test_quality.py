@@ -190,18 +190,21 @@ def test_validating_a_big_mart_in_batches_finds_exactly_what_one_batch_finds(che
 
 
 def test_spans_of_a_big_document_are_read_from_pieces_and_an_offset_bug_is_still_caught(samples_run, tmp_path) -> None:
-    """Above 50,000 characters a document's spans are read from 100-character pieces (a substring per span
-    walked the text from its start: quadratic). The pieces must neither invent a mismatch, on spans that
-    cross a piece boundary too, nor hide one: the GX suite and the dbt test both still catch a shifted span."""
+    """Spans are read from 100-character pieces of each text (a substring per span walked the text from its
+    start: quadratic in a document's size). The pieces must neither invent a mismatch, on spans that cross a
+    piece boundary or are too long for a piece too, nor hide one: the GX suite and the dbt test both still
+    catch a shifted span in a big document."""
     from expectations.validate import validate_warehouse
     from ingest.document import parse_text
     from pipeline.stages import lake_of
     from pipeline.transform import run_dbt
 
     settings, _ = samples_run
-    text = "前言。\n" + "".join(f"第{i}段：全年新增企业{i}家，完成投资{i}.5亿元，同比增长{i % 9}.2%。\n" for i in range(1500))
+    text = ("前言：全年投入资金123456789012345678901234567890123元。\n"
+            + "".join(f"第{i}段：全年新增企业{i}家，完成投资{i}.5亿元，同比增长{i % 9}.2%。\n" for i in range(1500)))
     mentions = parse_text(text).mentions
     assert len(text) > 50_000 and len(mentions) > 3000
+    assert any(m.char_end - m.char_start > 30 for m in mentions), "no span too long for a piece"
     crossing = [m for m in mentions if m.char_start // 100 != (m.char_end - 1) // 100]
     assert crossing, "no span crosses a piece boundary: the test would not cover the join of two pieces"
     scratch = tmp_path / "big.duckdb"

@@ -3,9 +3,9 @@
 -- Checked for the latest batch of documents (all of them after a full build): a document's rows and text
 -- never change once loaded (both come from its immutable lake files), so earlier batches were checked when
 -- they were loaded, and a nightly build of 1% new documents does not re-read every text. Spans are read by
--- the span_text macro: linear in a big document's size, where a plain substring per span was quadratic.
+-- the span_text macro: linear in the size of the texts, where a plain substring per span was quadratic.
 with latest_documents as (
-    select document_id, n_chars, text
+    select document_id, text
     from {{ ref('dim_document') }}
     where loaded_at = (select max(loaded_at) from {{ ref('dim_document') }})
 ),
