@@ -32,7 +32,8 @@ def test_run_script_writes_the_issue_keys(tmp_path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("extract_mb_per_s", "extract_workers_mb_per_s", "floor_mb_per_s", "jionlp_mb_per_s"):
+    for key in ("extract_mb_per_s", "extract_workers_mb_per_s", "floor_mb_per_s", "jionlp_mb_per_s",
+                "extract_on_jionlp_sample_mb_per_s", "extract_vs_jionlp"):
         assert figures[key] > 0, key
     assert figures["mentions"] > 100
 
