@@ -3,10 +3,11 @@
     python bench/run.py --reports 1000 --json bench/out/bench-1000.json [--workers 2] [--skip-e2e]
 
 Extraction throughput is measured on the decoded text of the generated corpus: one process, N worker
-processes, the floor (a bare pass of the same text through the compiled number regex) and jionlp's
-`extract_money` against ours on the same first 3 MB, timed in turns (the ratio is of the medians of three). End to end runs `warehouse run` (`run_all`) in-process on
-a fresh lake and warehouse, then the nightly no-op (nothing new) and a nightly with 1% new files (an incremental
-build and validation), each in a fresh process as a real night runs.
+processes, the floor (a bare pass of the same text through the compiled number regex), and jionlp's
+`extract_money` against ours on the same first 3 MB, timed in turns (the ratio is of the medians of three).
+End to end runs `warehouse run` (`run_all`) in-process on a fresh lake and warehouse, then the nightly no-op
+(nothing new) and a nightly with 1% new files (an incremental build and validation), each in a fresh
+process as a real night runs.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
 
 from ingest.numbers import NUMBER_RE, Quantity, parse_match, to_matching_text
 from ingest.segment import ReportSegment, Sentence
@@ -308,9 +309,8 @@ class _SentenceContext:
 
     def period_before(self, pos: int) -> str | None:
         """The last period phrase ending at or before pos."""
-        if not self.periods or self.periods[0][0] > pos:
-            return None
-        return self.periods[bisect_right(self.periods, (pos, "\U0010ffff")) - 1][1]
+        ending_by_pos = bisect_right(self.periods, pos, key=itemgetter(0))
+        return self.periods[ending_by_pos - 1][1] if ending_by_pos else None
 
 
 def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Mention]:

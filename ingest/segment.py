@@ -181,7 +181,8 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
             _enter_heading(state, heading, seg)
             seg.headings.append(heading)
             _push_heading(state, heading)
-            seg.sentences.extend(Sentence(a, b, text[a:b], state.section, state.paragraph, _path(state))
+            path = _path(state)
+            seg.sentences.extend(Sentence(a, b, text[a:b], state.section, state.paragraph, path)
                                  for a, b in bounded_spans(text, s, e))
         else:
             _enter_paragraph(state, body, seg)
