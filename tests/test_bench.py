@@ -75,3 +75,28 @@ def test_every_number_of_a_hostile_shape_is_read() -> None:
     for name, build in SHAPES.items():
         mentions = parse_text(build(300)).mentions
         assert len(mentions) >= 300, name
+
+
+def test_lake_write_script_times_each_way_of_writing_and_each_lake_holds_the_same_rows(tmp_path) -> None:
+    out = tmp_path / "lake-write.json"
+    proc = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "lake_write.py"), "--reports", "3",
+                           "--work", str(tmp_path), "--json", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["documents"] == 3 and figures["variants_hold_the_same_rows"] is True
+    for key in ("as_ingest_ms", "no_fsync_ms", "fsync_after_all_ms", "arrow_tables_ms", "parquet_encode_ms",
+                "create_and_write_files_ms", "create_10kb_file_in_lake_folder_ms"):
+        assert figures[key] > 0, key
+    assert not (tmp_path / "lake-write-3").exists()  # the scratch lakes and corpus are removed
+
+
+def test_profile_script_counts_regex_calls_per_mention(tmp_path) -> None:
+    out = tmp_path / "profile.json"
+    proc = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "profile_parse.py"), "--reports", "3",
+                           "--top", "5", "--work", str(tmp_path), "--json", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["mentions"] > 50 and figures["regex_calls"]["search"] > 0 and figures["regex_calls"]["match"] > 0
+    assert figures["regex_calls_per_mention"] == round(sum(figures["regex_calls"].values()) / figures["mentions"], 1)
+    assert len(figures["top_own_time"]) == 5 and 0 < sum(r["own_share"] for r in figures["top_own_time"]) <= 1
