@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import shutil
 import sys
@@ -30,8 +29,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate  # noqa: E402
-from bench.run import decoded_texts  # noqa: E402
+from bench.run import generated_texts, write_figures  # noqa: E402
 from ingest.document import parse_text, rows_for_lake  # noqa: E402
 from ingest.lake import SCHEMAS, Lake  # noqa: E402
 
@@ -155,20 +153,14 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work / f"lake-write-{args.reports}"
     shutil.rmtree(work, ignore_errors=True)
-    generate(args.reports, args.seed, work / "corpus")
-    documents = lake_rows(decoded_texts(work / "corpus"))
+    documents = lake_rows(generated_texts(args.reports, args.seed, work / "corpus"))
     variants, same_rows = time_variants(documents, work)
     figures = {"documents": len(documents), **variants, "variants_hold_the_same_rows": same_rows,
                **time_parts(documents, work), "create_10kb_file_in_lake_folder_ms": file_creation_ms(work)}
     if Path("/dev/shm").is_dir():
         figures["create_10kb_file_in_memory_ms"] = file_creation_ms(Path("/dev/shm"))
     shutil.rmtree(work, ignore_errors=True)
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    write_figures(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate  # noqa: E402
-from bench.run import decoded_texts  # noqa: E402
+from bench.run import generated_texts, write_figures  # noqa: E402
 from ingest.document import parse_text  # noqa: E402
 
 REGEX_METHODS = ("search", "match", "fullmatch", "sub", "subn", "finditer", "findall", "split")
@@ -60,11 +57,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    corpus = args.work / f"profile-{args.reports}"
-    shutil.rmtree(corpus, ignore_errors=True)
-    generate(args.reports, args.seed, corpus)
-    texts = decoded_texts(corpus)
-    shutil.rmtree(corpus, ignore_errors=True)
+    texts = generated_texts(args.reports, args.seed, args.work / f"profile-{args.reports}")
     mentions, stats = profile(texts)
     calls = regex_calls(stats)
     figures = {"reports": len(texts), "chars": sum(map(len, texts)), "mentions": mentions,
@@ -75,9 +68,7 @@ def main() -> None:
     print(f"{'own share':>9}  {'calls':>9}  function")
     for row in figures["top_own_time"]:
         print(f"{row['own_share']:>9.1%}  {row['calls']:>9}  {row['function']}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_figures(figures, args.json, table=False)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,27 @@ def decoded_texts(corpus: Path) -> list[str]:
     return [read_document(p.read_bytes(), p.name, limits).text for p in sorted(corpus.iterdir())]
 
 
+def generated_texts(reports: int, seed: int, folder: Path) -> list[str]:
+    """The decoded texts of a corpus generated into `folder`, which is removed afterwards."""
+    shutil.rmtree(folder, ignore_errors=True)
+    generate(reports, seed, folder)
+    try:
+        return decoded_texts(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_figures(figures: dict, json_path: Path | None, table: bool = True) -> None:
+    """Print the figures as a two-column table (unless `table` is false) and write them to `json_path`."""
+    if table:
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            print(f"{key:<{width}}  {value}")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def _parse_all(texts: list[str]) -> int:
     return sum(len(parse_text(t).mentions) for t in texts)
 
@@ -197,12 +218,7 @@ def main() -> None:
         figures["planted_mismatches_found"] = _mismatch_recall(work / "wh" / "warehouse.duckdb", truth)
     if args.baseline and not args.skip_e2e:
         figures["growth_exponents"] = growth_exponents(json.loads(args.baseline.read_text(encoding="utf-8")), figures)
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_figures(figures, args.json)
 
 
 def growth_exponents(small: dict, large: dict) -> dict:
