@@ -277,15 +277,20 @@ def _respectively(clause: str, sentence_head: str) -> str | None:
     return item
 
 
+# Positions in `m.groups()` of the NUMBER_RE groups that make a numeral a quantity, taken from the pattern's
+# own group names rather than restating its group order.
+_UNIT, _CUR, _INFIX, _INFIX2, _SUFFIX, _MULT = (
+    NUMBER_RE.groupindex[name] - 1 for name in ("unit", "cur", "infix", "infix2", "suffix", "mult"))
+
+
 def _bare(groups: tuple[str | None, ...], start: int, matching: str) -> bool:
     """A numeral with nothing around it that could make it a quantity (统一, 进一步, a year in a name):
     skipped before the costly parse. Ranks (第一) and `人次492.4万` keep going."""
-    _prefix, _arabic, _cn, _bare_mult, infix, mult, infix2, cur, _sep, _high, _high_mult, unit, suffix = groups
-    if unit or cur or infix or infix2 or suffix:
+    if groups[_UNIT] or groups[_CUR] or groups[_INFIX] or groups[_INFIX2] or groups[_SUFFIX]:
         return False
     if start and matching[start - 1] == "第":
         return False
-    return not (mult and matching[max(0, start - 2):start] in UNIT_BEFORE)
+    return not (groups[_MULT] and matching[max(0, start - 2):start] in UNIT_BEFORE)
 
 
 CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAK)}]")
