@@ -51,7 +51,7 @@ def lake_rows(texts: list[str]) -> list[Document]:
 
 
 def _staged(lake: Lake, table: str, document_id: str) -> tuple[Path, Path]:
-    target = lake.document_path(table, document_id)
+    target = lake.batch_path(table, document_id)  # a document as a batch of one, as ingest wrote before batches
     return target.with_name(f".{target.name}.{os.getpid()}.tmp"), target
 
 

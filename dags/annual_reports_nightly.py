@@ -19,14 +19,14 @@ DEFAULT_ARGS = {
 }
 
 
-def _locked_stage(name: str, run_id: str | None):  # type: ignore[no-untyped-def]
+def _locked_stage(name: str, run_id: str | None, **kwargs):  # type: ignore[no-untyped-def]
     """Run one stage of pipeline.stages under the run lock (a CLI run at the same time waits, up to 10 min)."""
     from pipeline import stages
     from pipeline.settings import Settings
 
     settings = Settings.from_env()
     with stages.run_lock(settings, wait_seconds=600):
-        return getattr(stages, name)(settings, stages.safe_run_id(run_id))
+        return getattr(stages, name)(settings, stages.safe_run_id(run_id), **kwargs)
 
 
 def _on_failure(context) -> None:  # type: ignore[no-untyped-def]
@@ -48,18 +48,24 @@ def _on_failure(context) -> None:  # type: ignore[no-untyped-def]
 )
 def annual_reports_nightly() -> None:
     @task
-    def discover(run_id: str | None = None) -> list[dict]:
-        """Record every landed file in the ledger; return the new documents to parse."""
-        return _locked_stage("discover_stage", run_id)
+    def discover(run_id: str | None = None) -> list[list[dict]]:
+        """Record every landed file in the ledger; return the new documents to parse, in batches (no more
+        than Airflow's max_map_length: a first night of 10,000 reports would be refused as 10,000 tasks)."""
+        from airflow.sdk.configuration import conf
+
+        return _locked_stage("discover_batches", run_id, max_batches=conf.getint("core", "max_map_length"))
 
     @task(max_active_tis_per_dagrun=8)
-    def ingest(document: dict) -> dict:
-        """Parse one document into the lake (mapped: one task instance per new document)."""
+    def ingest(batch: list[dict]) -> dict:
+        """Parse one batch of documents into the lake (mapped: one task instance per batch)."""
         from pipeline.settings import Settings
         from pipeline.stages import ingest_stage
 
-        result = ingest_stage(Settings.from_env(), document["source_file"], document["sha256"])
-        return {k: result[k] for k in ("source_file", "status", "reason", "n_reports", "n_metrics")}
+        results = ingest_stage(Settings.from_env(), batch)
+        return {"documents": len(results), "ingested": sum(r["status"] == "ingested" for r in results),
+                "quarantined": [{"source_file": r["source_file"], "reason": r["reason"]}
+                                for r in results if r["status"] == "quarantined"],
+                "metrics": sum(r["n_metrics"] for r in results)}
 
     @task(trigger_rule="none_failed")  # runs when nothing new landed (ingest mapped to zero and skipped)
     def build(parsed: list[dict], run_id: str | None = None) -> dict:
@@ -95,8 +101,8 @@ def annual_reports_nightly() -> None:
         out = publish_stage(settings, safe_run_id(run_id), smtp=smtp)
         return {"delivery": out["delivery"], "summary": summarize(settings)}
 
-    documents = discover()
-    parsed = ingest.expand(document=documents)
+    batches = discover()
+    parsed = ingest.expand(batch=batches)
     publish_reports(promote(validate(build(parsed))))
 
 

@@ -1,7 +1,8 @@
-"""The ingest stage: find what landed, then parse each new document into the lake.
+"""The ingest stage: find what landed, then parse the new documents into the lake, a batch at a time.
 
-`discover` is the single writer of the run's ledger file; `ingest_document` writes only its own document's
-files, so any number of documents can be parsed at once (Airflow mapped tasks or a process pool).
+`discover` is the single writer of the run's ledger file; `ingest_batch` writes only its own batch's files
+(named by the batch's documents), so any number of batches can be parsed at once (Airflow mapped tasks or a
+process pool).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from ingest.document import parse_text, rows_for_lake
 from ingest.errors import Unreadable
-from ingest.lake import Lake, write_bytes_atomic
+from ingest.lake import PARSED_TABLES, Lake, write_bytes_atomic
 from ingest.limits import Limits
 from ingest.readers import read_document
 
@@ -90,7 +91,9 @@ def discover(landing: Path, lake: Lake, run_id: str) -> list[LandedFile]:
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder {landing} does not exist (set LANDING_DIR or --landing)")
     lake.init()
+    lake.drop_uncommitted()  # a run killed while writing a batch: its documents are parsed again below
     known = _known_hashes(lake)
+    parsed = lake.parsed_document_ids()
     cached, hashed = _read_hash_cache(lake), {}
     seen_this_run: dict[str, str] = {}
     files: list[LandedFile] = []
@@ -113,7 +116,7 @@ def discover(landing: Path, lake: Lake, run_id: str) -> list[LandedFile]:
             files.append(LandedFile(rel, digest, size, "duplicate", f"same bytes as {first}"))
             continue
         seen_this_run[digest] = rel
-        status = "unchanged" if lake.has_document(digest) else "new"
+        status = "unchanged" if digest in parsed else "new"
         files.append(LandedFile(rel, digest, size, status))
     now = datetime.now(UTC)
     lake.write_rows("ledger", run_id, [
@@ -137,14 +140,54 @@ def _known_hashes(lake: Lake) -> dict[str, str]:
     return dict(zip(digests.to_pylist(), table["source_file"].take(first).to_pylist(), strict=True))
 
 
-def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
-                    limits: Limits | None = None) -> dict:
-    """Parse one landed document into the lake; a bad file ends quarantined with its reason, never raises.
+def batch_name(document_ids: list[str]) -> str:
+    """A batch's file name, from its documents: a retried batch overwrites its own files, never adds a copy."""
+    return "batch-" + hashlib.sha256("\n".join(sorted(document_ids)).encode()).hexdigest()[:32]
 
-    The `documents` row is written last: it marks the document as parsed, so a run killed half-way parses
-    the document again next time instead of leaving it half in the lake.
+
+def ingest_batch(landing: Path, lake: Lake, documents: list[dict], limits: Limits | None = None,
+                 skip_parsed: bool = False) -> list[dict]:
+    """Parse a batch of landed documents (`source_file`, `sha256`) into one lake file per table.
+
+    A bad file ends quarantined with its reason and never stops the batch. The `documents` file is written
+    last: it commits the batch, so a batch killed half-way leaves orphans that the next discover drops, and
+    its documents are parsed again. `skip_parsed` leaves out documents a committed batch already holds
+    (an Airflow retry, or another run that parsed them meanwhile). Returns one result per document, the
+    batch's write time shared out among its documents.
     """
     limits = limits or Limits.from_env()
+    if skip_parsed:
+        done = lake.parsed_document_ids()
+        documents = [d for d in documents if d["sha256"] not in done]
+    tables: dict[str, list[dict]] = {t: [] for t in PARSED_TABLES}
+    results: list[dict] = []
+    for doc in documents:
+        result, rows = _parse_one(landing, lake, doc["source_file"], doc["sha256"], limits)
+        results.append(result)
+        for table, table_rows in rows.items():
+            tables[table].extend(table_rows)
+    if not tables["documents"]:
+        return results  # nothing to commit (every document failed transiently)
+    started = time.perf_counter()
+    batch = batch_name([row["document_id"] for row in tables["documents"]])
+    for table in PARSED_TABLES:  # documents last: its file commits the batch
+        if table != "documents":
+            lake.write_rows(table, batch, tables[table])
+    lake.write_rows("documents", batch, tables["documents"])
+    write_share = (time.perf_counter() - started) / len(results)
+    return [r | {"write_seconds": write_share, "batch": batch} if "read_seconds" in r else r | {"batch": batch}
+            for r in results]
+
+
+def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
+                    limits: Limits | None = None) -> dict:
+    """Parse one landed document into the lake (a batch of one); never raises for a bad file."""
+    return ingest_batch(landing, lake, [{"source_file": source_file, "sha256": sha256}], limits)[0]
+
+
+def _parse_one(landing: Path, lake: Lake, source_file: str, sha256: str,
+               limits: Limits) -> tuple[dict, dict[str, list[dict]]]:
+    """One document's result and its rows per parsed table (none for a transient failure)."""
     started = time.perf_counter()
     path = Path(landing) / source_file
     base = {"document_id": sha256, "source_file": source_file, "extractor_version": lake.extractor_version}
@@ -161,23 +204,20 @@ def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
     except Unreadable as exc:
         if str(exc).startswith("file changed while"):
             return _transient(lake, base, str(exc))
-        return _quarantine(lake, base, path.stat().st_size if path.exists() else 0, str(exc), started)
+        return _quarantine(base, path.stat().st_size if path.exists() else 0, str(exc), started)
     parsed = parse_text(decoded.text)
     rows = rows_for_lake(sha256, source_file, parsed)
-    extract_done = time.perf_counter()
-    for table in ("reports", "metrics", "relations", "findings"):
-        lake.write_rows(table, sha256, rows[table])
     doc = {**base, "format": decoded.format, "encoding": decoded.encoding, "size_bytes": len(data),
            "n_chars": len(decoded.text), "n_reports": len(rows["reports"]), "n_metrics": len(rows["metrics"]),
            "status": "ingested", "reason": None, "ingested_at": datetime.now(UTC),
            "parse_seconds": time.perf_counter() - started, "text": decoded.text}
-    lake.write_rows("documents", sha256, [doc])
-    timings = {"read_seconds": read_done - started, "extract_seconds": extract_done - read_done,
-               "write_seconds": time.perf_counter() - extract_done}
-    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")} | timings
+    rows["documents"] = [doc]
+    timings = {"read_seconds": read_done - started, "extract_seconds": time.perf_counter() - read_done,
+               "write_seconds": 0.0}
+    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")} | timings, rows
 
 
-def _transient(lake: Lake, base: dict, reason: str) -> dict:
+def _transient(lake: Lake, base: dict, reason: str) -> tuple[dict, dict[str, list[dict]]]:
     """A failure that says nothing about the bytes: record it in the ledger, not as a parsed document, so
     the same bytes are tried again when they land again."""
     now = datetime.now(UTC)
@@ -185,14 +225,11 @@ def _transient(lake: Lake, base: dict, reason: str) -> dict:
         "run_id": "ingest", "source_file": base["source_file"], "sha256": base["document_id"], "size_bytes": 0,
         "status": "quarantined", "reason": reason, "extractor_version": lake.extractor_version, "seen_at": now}])
     return {**base, "format": None, "encoding": None, "size_bytes": 0, "n_chars": 0, "n_reports": 0,
-            "n_metrics": 0, "status": "quarantined", "reason": reason, "parse_seconds": 0.0}
+            "n_metrics": 0, "status": "quarantined", "reason": reason, "parse_seconds": 0.0}, {}
 
 
-def _quarantine(lake: Lake, base: dict, size: int, reason: str, started: float) -> dict:
-    for table in ("reports", "metrics", "relations", "findings"):
-        lake.write_rows(table, base["document_id"], [])
+def _quarantine(base: dict, size: int, reason: str, started: float) -> tuple[dict, dict[str, list[dict]]]:
     doc = {**base, "format": None, "encoding": None, "size_bytes": size, "n_chars": 0, "n_reports": 0,
            "n_metrics": 0, "status": "quarantined", "reason": reason, "ingested_at": datetime.now(UTC),
            "parse_seconds": time.perf_counter() - started, "text": None}
-    lake.write_rows("documents", base["document_id"], [doc])
-    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")}
+    return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")}, {"documents": [doc]}

@@ -23,7 +23,7 @@ import duckdb
 import yaml
 
 from ingest.lake import PARSED_TABLES, Lake
-from ingest.stage import discover, ingest_document
+from ingest.stage import discover, ingest_batch
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.transform import run_dbt
 
@@ -62,15 +62,19 @@ def candidate_path(settings: Settings) -> Path:
 
 
 @contextmanager
-def run_lock(settings: Settings, wait_seconds: float = 0.0) -> Iterator[None]:
-    """One run at a time per warehouse: a second run waits up to `wait_seconds`, then exits clearly."""
+def run_lock(settings: Settings, wait_seconds: float = 0.0, shared: bool = False) -> Iterator[None]:
+    """One run at a time per warehouse: a second run waits up to `wait_seconds`, then exits clearly.
+
+    `shared`: for the parsing of a batch in an Airflow mapped task. Batches of one run parse side by side,
+    but never while a run holds the lock exclusively (a CLI run, or a stage that reads or cleans the lake).
+    """
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     path = settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock")
     with open(path, "a+") as handle:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -78,10 +82,11 @@ def run_lock(settings: Settings, wait_seconds: float = 0.0) -> Iterator[None]:
                     holder = handle.read().strip() or "another process"
                     raise RunLocked(f"another run is in progress ({holder}); lock file {path}") from None
                 time.sleep(0.5)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat()}")
-        handle.flush()
+        if not shared:  # the holder's note is for the exclusive holder (shared holders would overwrite it)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat()}")
+            handle.flush()
         try:
             yield
         finally:
@@ -110,31 +115,90 @@ def discover_stage(settings: Settings, run_id: str) -> list[dict]:
     lake.init()
     write_owners(settings, lake)
     files = discover(settings.landing_dir, lake, run_id)
-    return [{"source_file": f.source_file, "sha256": f.sha256} for f in files if f.status == "new"]
+    return [{"source_file": f.source_file, "sha256": f.sha256, "size_bytes": f.size_bytes}
+            for f in files if f.status == "new"]
 
 
-def ingest_stage(settings: Settings, source_file: str, sha256: str) -> dict:
-    """Parse one document into the lake (safe to run for many documents at once)."""
-    return ingest_document(settings.landing_dir, lake_of(settings), source_file, sha256)
+# A batch of documents is parsed into one lake file per table: at most this many documents or (past its
+# first document) this many bytes of source files. Enough batches are planned to keep every worker busy.
+BATCH_MAX_DOCUMENTS = 64
+BATCH_MAX_BYTES = 16 * 1024 * 1024
+BATCHES_PER_WORKER = 4
+
+
+def plan_batches(documents: list[dict], workers: int = 1, max_batches: int | None = None) -> list[list[dict]]:
+    """Split the documents to parse into batches, in their order.
+
+    At least `workers * BATCHES_PER_WORKER` batches when there are that many documents (so the last batches
+    do not leave workers idle), at most `max_batches` (Airflow maps one task per batch and refuses more than
+    its `max_map_length`: the documents per batch grow instead).
+    """
+    if not documents:
+        return []
+    per_batch = max(1, min(BATCH_MAX_DOCUMENTS, len(documents) // max(1, workers * BATCHES_PER_WORKER)))
+    batches = _greedy_batches(documents, per_batch, BATCH_MAX_BYTES)
+    if max_batches is not None and len(batches) > max_batches:
+        batches = _greedy_batches(documents, -(-len(documents) // max_batches), None)
+    return batches
+
+
+def _greedy_batches(documents: list[dict], per_batch: int, max_bytes: int | None) -> list[list[dict]]:
+    batches: list[list[dict]] = []
+    size = 0
+    for doc in documents:
+        doc_bytes = doc.get("size_bytes") or 0
+        if not batches or len(batches[-1]) >= per_batch or (max_bytes is not None and size + doc_bytes > max_bytes):
+            batches.append([])
+            size = 0
+        batches[-1].append(doc)
+        size += doc_bytes
+    return batches
+
+
+def discover_batches(settings: Settings, run_id: str, max_batches: int | None = None) -> list[list[dict]]:
+    """`discover_stage`, its documents planned into batches for Airflow's mapped ingest task."""
+    return plan_batches(discover_stage(settings, run_id), settings.workers, max_batches)
+
+
+def ingest_stage(settings: Settings, batch: list[dict]) -> list[dict]:
+    """Parse one batch of documents into the lake (an Airflow mapped task; batches run side by side).
+
+    Holds the run lock shared, so no run can clean the lake or parse the same documents meanwhile; documents
+    a committed batch already holds are skipped (a retry, or a CLI run that parsed them in between).
+    """
+    with run_lock(settings, wait_seconds=600, shared=True):
+        return ingest_batch(settings.landing_dir, lake_of(settings), batch, skip_parsed=True)
+
+
+def _ingest_batch_unlocked(settings: Settings, batch: list[dict]) -> list[dict]:
+    """`ingest_batch` for `ingest_all`, whose caller holds the run lock exclusively."""
+    return ingest_batch(settings.landing_dir, lake_of(settings), batch)
 
 
 def ingest_all(settings: Settings, documents: list[dict], workers: int | None = None,
                progress: Callable[[dict], None] | None = None) -> list[dict]:
-    """Parse documents in a process pool (the CLI's equivalent of Airflow's mapped ingest task)."""
+    """Parse documents in batches in a process pool (the CLI's equivalent of Airflow's mapped ingest task).
+
+    The caller holds the run lock. `progress` is called once per document, as its batch completes.
+    """
     workers = max(1, workers or settings.workers)
+    batches = plan_batches(documents, workers)
     results: list[dict] = []
-    if workers == 1 or len(documents) <= 1:
-        for doc in documents:
-            results.append(ingest_stage(settings, doc["source_file"], doc["sha256"]))
+
+    def done(batch_results: list[dict]) -> None:
+        for result in batch_results:
+            results.append(result)
             if progress:
-                progress(results[-1])
+                progress(result)
+
+    if workers == 1 or len(batches) <= 1:
+        for batch in batches:
+            done(_ingest_batch_unlocked(settings, batch))
         return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(ingest_stage, settings, d["source_file"], d["sha256"]) for d in documents]
+        futures = [pool.submit(_ingest_batch_unlocked, settings, b) for b in batches]
         for fut in as_completed(futures):
-            results.append(fut.result())
-            if progress:
-                progress(results[-1])
+            done(fut.result())
     return results
 
 
@@ -192,20 +256,20 @@ def _parsed_files(lake: Lake) -> ParsedFiles:
     return out
 
 
-def loaded_documents_digest(parsed_files: ParsedFiles, document_ids: list[str]) -> str:
-    """A digest of the lake files of the given documents. An incremental build trusts that the files of the
-    documents already in the published warehouse did not change since; this checks it (a file rewritten or
+def loaded_batches_digest(parsed_files: ParsedFiles, batches: list[str]) -> str:
+    """A digest of the lake files of the given batches. An incremental build trusts that the files of the
+    batches already in the published warehouse did not change since; this checks it (a file rewritten or
     lost in the lake forces a full build, which re-reads and re-tests everything)."""
     h = hashlib.sha256()
-    for document_id in document_ids:
-        name = f"{document_id}.parquet"
+    for batch in batches:
+        name = f"{batch}.parquet"
         for table in PARSED_TABLES:
             h.update(parsed_files.get((table, name), b"missing\n"))
     return h.hexdigest()
 
 
-def _parsed_documents(parsed_files: ParsedFiles) -> list[str]:
-    """The ids of the documents parsed into the lake (their `documents` files, less the schema file)."""
+def _committed_batches(parsed_files: ParsedFiles) -> list[str]:
+    """The batches parsed into the lake (their `documents` files, less the schema file)."""
     return sorted(name.removesuffix(".parquet") for table, name in parsed_files
                   if table == "documents" and not name.startswith("_"))
 
@@ -249,6 +313,7 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     """
     candidate = candidate_path(settings)
     lake = lake_of(settings)
+    lake.drop_uncommitted()  # under the exclusive lock: no batch is being written
     parsed_files = _parsed_files(lake)  # one walk of the lake serves the fingerprint and both digests
     code = build_code_fingerprint(settings)
     fingerprint = _inputs_digest(lake, run_id, parsed_files, code)
@@ -260,15 +325,15 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     candidate.unlink(missing_ok=True)
     Path(str(candidate) + ".wal").unlink(missing_ok=True)
     incremental = (not force and settings.warehouse_path.exists() and published.get("build_code") == code
-                   and published.get("documents_digest")
-                   == loaded_documents_digest(parsed_files, published.get("documents", [])))
+                   and published.get("batches_digest")
+                   == loaded_batches_digest(parsed_files, published.get("batches", [])))
     mode = "incremental" if incremental else "full"
     if incremental:
         copy_atomic(settings.warehouse_path, candidate)
-    documents = _parsed_documents(parsed_files)
+    batches = _committed_batches(parsed_files)
     _inputs_path(candidate).write_text(json.dumps({
         "fingerprint": fingerprint, "build_code": code, "run_id": run_id, "mode": mode,
-        "documents": documents, "documents_digest": loaded_documents_digest(parsed_files, documents),
+        "batches": batches, "batches_digest": loaded_batches_digest(parsed_files, batches),
         "base_run_id": published.get("run_id") if incremental else None}), encoding="utf-8")
     result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
     return {"skipped": False, "mode": mode, "candidate": str(candidate),

@@ -3,11 +3,13 @@ Incremental builds over the parsed lake.
 
 The pipeline builds a night's warehouse on a copy of the published one when only the lake changed (see
 pipeline/stages.py: build_stage); the big models then add the rows of the documents that became current and
-drop those of documents that are no longer current. A document's rows are a function of its lake files alone
-(written once, named by the document's sha256), so rows already in the warehouse never need rebuilding.
+drop those of documents that are no longer current. A document's rows are a function of its batch's lake
+files alone (written once, named by the batch's documents), so rows already in the warehouse never need
+rebuilding.
 
-The new documents' files are read by name: the staging views' glob opens every file of a table to find the
-few it needs (1.5 s per table at 10,000 reports; a list of 100 names costs 0.02 s).
+The new documents' files are read by name (the files of their batches): the staging views' glob opens every
+file of a table to find the few it needs (1.5 s per table at 10,000 one-document files; a list of 100 names
+costs 0.02 s).
 
 The marts that relate an organisation's reports across years are incremental by organisation instead
 (organisations_to_rebuild, below); the quality marts are incremental by run (macros/finding_history.sql).
@@ -42,15 +44,16 @@ The marts that relate an organisation's reports across years are incremental by 
     where recency = 1 and status in ('new', 'unchanged')
 {%- endmacro %}
 
-{#- Parsed documents in the lake that this model does not hold yet (the documents table's file names). -#}
-{% macro parsed_documents_to_add() -%}
+{#- Batches in the lake that this model does not hold yet (the documents table's file names: a batch is in
+    the lake once its documents file is; see ingest/lake.py). -#}
+{% macro parsed_batches_to_add() -%}
     {%- if not (execute and is_incremental()) -%}{{ return(none) }}{%- endif -%}
     {%- set query -%}
-        select parse_filename(file, true) as document_id
+        select parse_filename(file, true) as lake_file
         from glob('{{ lake_parsed_dir() }}/documents/*.parquet')
         where not starts_with(parse_filename(file), '_')
         except
-        select document_id from {{ this }}
+        select lake_file from {{ this }}
         order by 1
     {%- endset -%}
     {{ return(run_query(query).columns[0].values() | list) }}
@@ -60,25 +63,41 @@ The marts that relate an organisation's reports across years are incremental by 
     {{ env_var('LAKE_PARSED_DIR', '../data/lake/parsed/v3') }}
 {%- endmacro %}
 
-{#- The files of `table` for the given documents (the table's empty schema file when there are none). -#}
-{% macro lake_files(table, document_ids) -%}
+{#- The files of `table` for the given batches (the table's empty schema file when there are none). The
+    documents files are read with their file name: int_documents_parsed keeps each document's batch. -#}
+{% macro lake_files(table, batches) -%}
     {%- set folder = lake_parsed_dir() ~ '/' ~ table -%}
-    {%- if document_ids | length == 0 -%}
-        read_parquet('{{ folder }}/_empty.parquet')
+    {%- set with_name = ', filename=true' if table == 'documents' else '' -%}
+    {%- if batches | length == 0 -%}
+        read_parquet('{{ folder }}/_empty.parquet'{{ with_name }})
     {%- else -%}
         read_parquet([
-            {%- for id in document_ids %}'{{ folder }}/{{ id }}.parquet'{{ ", " if not loop.last }}{% endfor -%}
-        ])
+            {%- for batch in batches %}'{{ folder }}/{{ batch }}.parquet'{{ ", " if not loop.last }}{% endfor -%}
+        ]{{ with_name }})
     {%- endif -%}
 {%- endmacro %}
 
+{#- The lake batches holding the given documents. -#}
+{% macro batches_of(document_ids, documents_parsed) -%}
+    {%- if document_ids | length == 0 -%}{{ return([]) }}{%- endif -%}
+    {%- set query -%}
+        select distinct lake_file from {{ documents_parsed }} where {{ in_list('document_id', document_ids) }}
+        order by 1
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
 {#- Rows of a parsed lake table, shaped as its staging model: all of them (the staging view) on a full
-    build, or only those of `document_ids` on an incremental one. -#}
+    build, or only those of `document_ids` on an incremental one (read from the files of their batches: a
+    batch may also hold documents the model has or must not have). -#}
 {% macro parsed_rows(table, document_ids) -%}
+    {#- referenced on every path, so dbt records the dependency when it parses the model -#}
+    {%- set documents_parsed = ref('int_documents_parsed') -%}
     {%- if document_ids is none -%}
         {{ ref('stg_lake__' ~ table) }}
     {%- else -%}
-        ({{ stg_lake_select(table, lake_files(table, document_ids)) }})
+        (select * from ({{ stg_lake_select(table, lake_files(table, batches_of(document_ids, documents_parsed))) }})
+         where {{ in_list('document_id', document_ids) }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -19,7 +19,8 @@ select
     extractor_version,
     ingested_at,
     parse_seconds,
-    text
+    text,
+    parse_filename(filename, true) as lake_file
 from {{ relation }}
     {%- elif table == 'reports' -%}
 select

@@ -1,9 +1,10 @@
--- Every document parsed into the lake (ingested or quarantined), without its text. Incremental: a night adds
--- the documents parsed since the last build; the lake keeps every parse, so nothing is ever removed here.
+-- Every document parsed into the lake (ingested or quarantined), without its text, with the lake batch it
+-- is in. Incremental: a night adds the batches parsed since the last build; the lake keeps every parse, so
+-- nothing is ever removed here.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
-{%- set new_documents = parsed_documents_to_add() %}
+{%- set new_batches = parsed_batches_to_add() %}
 
 -- The staging columns of documents but the text (dim_document reads the text of current documents only).
 select * exclude (text)
-from {{ parsed_rows('documents', new_documents) }}
+from {% if new_batches is none %}{{ ref('stg_lake__documents') }}{% else %}({{ stg_lake_select('documents', lake_files('documents', new_batches)) }}){% endif %}
