@@ -2,10 +2,12 @@
 
     python bench/lake_write.py --reports 300 [--work DIR] [--json FILE]
 
-Parses a generated corpus once, then writes every document's five lake tables three ways, per document:
-`as_ingest_ms` through `Lake.write_rows` (what `ingest_document` does: each file written to a temporary name,
-fsynced, renamed), `no_fsync_ms` (the same without the fsync) and `fsync_after_all_ms` (all five files
-written, then synced, then renamed). Then the parts of the first: building the Arrow tables, Parquet encoding
+Parses a generated corpus once, then writes every document's five lake tables four ways: `batched_ms`
+as ingest writes them since the seventh round (batches of up to 64 documents, one file per table per batch,
+through `Lake.write_rows`); and one document per file, as ingest wrote them before: `as_ingest_ms` through
+`Lake.write_rows` (each file written to a temporary name, fsynced, renamed), `no_fsync_ms` (the same without
+the fsync) and `fsync_after_all_ms` (all five files written, then synced, then renamed). All in ms per
+document. Then the parts of the one-file-per-document write: building the Arrow tables, Parquet encoding
 in memory, creating and writing the files, the renames. Last, the cost of creating and writing one 10 KB
 file in the lake's folder and, for comparison, in /dev/shm (memory). Each variant's lake is read back and
 must hold the same rows as the first.
@@ -32,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 from bench.run import generated_texts, write_figures  # noqa: E402
 from ingest.document import parse_text, rows_for_lake  # noqa: E402
 from ingest.lake import SCHEMAS, Lake  # noqa: E402
+from ingest.stage import batch_name  # noqa: E402
+from pipeline.stages import BATCH_MAX_DOCUMENTS  # noqa: E402
 
 # The order ingest writes a document's tables in: `documents` last, as the mark that it is complete.
 TABLES = ("reports", "metrics", "relations", "findings", "documents")
@@ -39,7 +43,7 @@ Document = tuple[str, dict[str, list[dict]]]
 
 
 def lake_rows(texts: list[str]) -> list[Document]:
-    """Every document's rows per lake table, as `ingest_document` builds them (text kept in `documents`)."""
+    """Every document's rows per lake table, as ingest builds them (text kept in `documents`)."""
     out = []
     for i, text in enumerate(texts):
         document_id = f"{i:064x}"
@@ -83,8 +87,25 @@ def write_then_fsync_all(lake: Lake, document_id: str, rows: dict[str, list[dict
         os.replace(tmp, target)
 
 
-VARIANTS: dict[str, Callable[[Lake, str, dict[str, list[dict]]], None]] = {
-    "as_ingest_ms": write_as_ingest, "no_fsync_ms": write_without_fsync, "fsync_after_all_ms": write_then_fsync_all,
+def write_batched(lake: Lake, documents: list[Document]) -> None:
+    """As `ingest_batch` writes: the rows of up to 64 documents per file, the documents file last."""
+    for first in range(0, len(documents), BATCH_MAX_DOCUMENTS):
+        batch = documents[first:first + BATCH_MAX_DOCUMENTS]
+        name = batch_name([document_id for document_id, _ in batch])
+        for table in TABLES:
+            lake.write_rows(table, name, [row for _, rows in batch for row in rows[table]])
+
+
+def _per_document(write: Callable[[Lake, str, dict[str, list[dict]]], None]) -> Callable[[Lake, list[Document]], None]:
+    def write_all(lake: Lake, documents: list[Document]) -> None:
+        for document_id, rows in documents:
+            write(lake, document_id, rows)
+    return write_all
+
+
+VARIANTS: dict[str, Callable[[Lake, list[Document]], None]] = {
+    "batched_ms": write_batched, "as_ingest_ms": _per_document(write_as_ingest),
+    "no_fsync_ms": _per_document(write_without_fsync), "fsync_after_all_ms": _per_document(write_then_fsync_all),
 }
 
 
@@ -99,8 +120,7 @@ def time_variants(documents: list[Document], work: Path) -> tuple[dict[str, floa
         lake = Lake(work / name)
         lake.init()
         started = time.perf_counter()
-        for document_id, rows in documents:
-            write(lake, document_id, rows)
+        write(lake, documents)
         figures[name] = round((time.perf_counter() - started) / len(documents) * 1e3, 3)
         counts.append(_row_counts(lake))
         shutil.rmtree(lake.root)

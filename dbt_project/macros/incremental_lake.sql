@@ -67,7 +67,8 @@ The marts that relate an organisation's reports across years are incremental by 
     documents files are read with their file name: int_documents_parsed keeps each document's batch. -#}
 {% macro lake_files(table, batches) -%}
     {%- set folder = lake_parsed_dir() ~ '/' ~ table -%}
-    {%- set with_name = ', filename=true' if table == 'documents' else '' -%}
+    {#- union_by_name: every file's row count in the plan's estimate (see _lake__sources.yml) -#}
+    {%- set with_name = (', filename=true' if table == 'documents' else '') ~ ', union_by_name=true' -%}
     {%- if batches | length == 0 -%}
         read_parquet('{{ folder }}/_empty.parquet'{{ with_name }})
     {%- else -%}
