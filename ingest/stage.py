@@ -169,14 +169,14 @@ def ingest_batch(landing: Path, lake: Lake, documents: list[dict], limits: Limit
     if not tables["documents"]:
         return results  # nothing to commit (every document failed transiently)
     started = time.perf_counter()
-    batch = batch_name([row["document_id"] for row in tables["documents"]])
+    in_batch = [row["document_id"] for row in tables["documents"]]  # not the transient failures
+    batch = batch_name(in_batch)
     for table in PARSED_TABLES:  # documents last: its file commits the batch
         if table != "documents":
             lake.write_rows(table, batch, tables[table])
     lake.write_rows("documents", batch, tables["documents"])
-    write_share = (time.perf_counter() - started) / len(results)
-    return [r | {"write_seconds": write_share, "batch": batch} if "read_seconds" in r else r | {"batch": batch}
-            for r in results]
+    written = {"batch": batch, "write_seconds": (time.perf_counter() - started) / len(in_batch)}
+    return [r | written if r["document_id"] in in_batch else r for r in results]
 
 
 def ingest_document(landing: Path, lake: Lake, source_file: str, sha256: str,
