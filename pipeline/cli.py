@@ -29,6 +29,28 @@ ReportsOpt = typer.Option(None, "--reports", help="Reports folder (default: $REP
 LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR or data/lake).")
 
 
+class ParsingBar:
+    """A progress bar over the documents a run parses (to stderr; nothing when quiet or nothing to parse).
+    Documents are counted as their batch completes."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+
+    def update(self, _result: dict, total: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="parsing", unit="doc", total=total, file=sys.stderr)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _settings(landing: Path | None = None, warehouse: Path | None = None, reports: Path | None = None,
               lake: Path | None = None) -> Settings:
     return Settings.from_env().with_paths(landing_dir=landing, warehouse_path=warehouse, reports_dir=reports,
@@ -45,27 +67,17 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
 
     When nothing changed since the published build (no new file, same code and owners), the build is skipped.
     """
-    from tqdm import tqdm
-
     settings = _settings(landing, warehouse, reports, lake)
     if workers:
         settings = replace(settings, workers=workers)
-    bar: tqdm | None = None
 
     def progress(message: str) -> None:
         if not quiet:
             typer.echo(message, err=True)
 
-    def doc_progress(_result: dict) -> None:
-        nonlocal bar
-        if quiet:
-            return
-        if bar is None:
-            bar = tqdm(desc="parsing", unit="doc", file=sys.stderr)
-        bar.update(1)
-
+    bar = ParsingBar(quiet)
     try:
-        out = run_all(settings, progress=progress, doc_progress=doc_progress, force=force)
+        out = run_all(settings, progress=progress, doc_progress=bar.update, force=force)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
@@ -73,8 +85,7 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined"
                + ("; nothing changed, the published warehouse was kept" if out["skipped"] else ""))
     typer.echo(format_summary(out["summary"]))
@@ -87,11 +98,14 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
     from pipeline.stages import reprocess as reprocess_all
 
     settings = _settings(landing, warehouse, reports, lake)
+    bar = ParsingBar(quiet=False)
     try:
-        out = reprocess_all(settings, progress=lambda m: typer.echo(m, err=True))
+        out = reprocess_all(settings, progress=lambda m: typer.echo(m, err=True), doc_progress=bar.update)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
+    finally:
+        bar.close()
     typer.echo(f"reprocessed: parsed {out['parsed']} document(s), {out['quarantined']} quarantined")
     typer.echo(format_summary(out["summary"]))
 

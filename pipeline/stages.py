@@ -528,7 +528,8 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def reprocess(settings: Settings, progress: Callable[[str], None] | None = None) -> dict:
+def reprocess(settings: Settings, progress: Callable[[str], None] | None = None,
+              doc_progress: Callable[[dict, int], None] | None = None) -> dict:
     """Parse every landed document again (after a grammar change without a version bump), then rebuild.
 
     The current parse is moved aside first and restored if the run fails, so a failed reprocess loses nothing.
@@ -541,7 +542,7 @@ def reprocess(settings: Settings, progress: Callable[[str], None] | None = None)
         if parsed.exists():
             os.replace(parsed, aside)
     try:
-        out = run_all(settings, progress=progress, force=True)
+        out = run_all(settings, progress=progress, doc_progress=doc_progress, force=True)
     except BaseException:
         if aside.exists():
             shutil.rmtree(parsed, ignore_errors=True)
@@ -565,7 +566,7 @@ def describe_carried(carried: dict[str, dict]) -> str:
 
 
 def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
-            doc_progress: Callable[[dict], None] | None = None, force: bool = False) -> dict:
+            doc_progress: Callable[[dict, int], None] | None = None, force: bool = False) -> dict:
     """The whole nightly run without Airflow (the `warehouse run` command; the benchmark times it too).
 
     Returns the seconds and the output of every stage that ran (`timings`, `outputs`) besides the summary.
@@ -584,7 +585,8 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
     with run_lock(settings):
         todo = timed("discover", discover_stage, settings, run_id)
         say(f"discover: {len(todo)} new document(s) to parse")
-        parsed = timed("ingest", ingest_all, settings, todo, progress=doc_progress)
+        parsed = timed("ingest", ingest_all, settings, todo,
+                       progress=(lambda result: doc_progress(result, len(todo))) if doc_progress else None)
         quarantined = [p for p in parsed if p["status"] == "quarantined"]
         say(f"ingest: {len(parsed) - len(quarantined)} parsed, {len(quarantined)} quarantined")
         built = timed("build", build_stage, settings, run_id, force=force)

@@ -1,4 +1,4 @@
-"""`warehouse sql` / `schema`: read-only access with readable output."""
+"""`warehouse run` shows its progress; `warehouse sql` / `schema`: read-only access with readable output."""
 
 from __future__ import annotations
 
@@ -52,3 +52,17 @@ def test_schema_lists_marts_and_columns(samples_run) -> None:
 def test_missing_warehouse_is_a_clear_error(tmp_path) -> None:
     proc = run_cli("sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb"))
     assert proc.returncode == 2 and "no warehouse at" in proc.stderr
+
+
+def test_run_shows_the_parsing_progress_against_the_documents_to_parse(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for i, org in enumerate(("东城区科协", "西城区科协", "南城区科协")):
+        (landing / f"{i}.txt").write_text(f"{org}2024年工作总结\n一、工作成效\n全年举办科普讲座{30 + i}场。\n",
+                                          encoding="utf-8")
+    proc = run_cli("run", "--landing", str(landing), "--warehouse", str(tmp_path / "wh" / "w.duckdb"),
+                   "--reports", str(tmp_path / "reports"), "--lake", str(tmp_path / "lake"), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "discover: 3 new document(s) to parse" in proc.stderr
+    assert "parsing: 100%" in proc.stderr and "3/3" in proc.stderr  # a bar with its total, to the end
+    assert "parsed 3 document(s)" in proc.stdout
