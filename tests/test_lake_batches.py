@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -18,6 +20,7 @@ from pipeline.stages import (
     ingest_all,
     ingest_stage,
     plan_batches,
+    run_all,
     run_lock,
 )
 from tests.conftest import settings_for
@@ -136,3 +139,31 @@ def test_a_mapped_batch_waits_while_a_run_holds_the_lake(tmp_path) -> None:
     assert len(out[0]) == len(todo) and len(lake.committed_batches()) == 1
     with run_lock(settings, shared=True), run_lock(settings, shared=True):
         pass  # batches of one run share the lock with each other
+
+
+@pytest.mark.slow
+def test_a_document_back_in_its_batch_adds_only_its_own_rows(tmp_path) -> None:
+    """A path re-published, then put back to its first bytes: that document is current again, and its batch
+    also holds documents the warehouse has all along. The incremental night must add its rows alone."""
+    landing = tmp_path / "landing"
+    land_samples(landing, copies=2)  # 9 documents: batches of 2 with one worker
+    settings = replace(settings_for(tmp_path, landing), workers=1)
+    run_all(settings, "night-1")
+    lake = Lake(settings.lake_dir)
+    batch_of = {}
+    for path in lake.table_dir("documents").glob("batch-*.parquet"):
+        for row in pq.read_table(path, columns=["document_id", "source_file"]).to_pylist():
+            batch_of[row["source_file"]] = path.stem
+    shared = next(f for f in sorted(batch_of) if f.endswith(".txt")
+                  and sum(b == batch_of[f] for b in batch_of.values()) > 1)
+    query = "select * from marts.fct_metric order by metric_id"
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        night_1 = con.execute(query).fetchall()
+    original = (landing / shared).read_bytes()
+    (landing / shared).write_bytes(original + "\n附：修订说明。\n".encode())
+    assert run_all(settings, "night-2")["outputs"]["build"]["mode"] == "incremental"
+    (landing / shared).write_bytes(original)
+    night_3 = run_all(settings, "night-3")
+    assert night_3["parsed"] == 0 and night_3["outputs"]["build"]["mode"] == "incremental"
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute(query).fetchall() == night_1
