@@ -226,7 +226,7 @@ def test_sigkill_then_rerun_equals_a_clean_run(tmp_path, clean_reference, moment
     settings = settings_for(tmp_path, landing)
     documents = Lake(settings.lake_dir).table_dir("documents")
     candidate = settings.warehouse_path.with_name("warehouse.candidate.duckdb")
-    if moment == "ingest":  # 33 documents in 8 batches (2 workers): kill once 3 are committed (+ _empty)
+    if moment == "ingest":  # 33 documents in 9 batches (2 workers): kill once 3 are committed (+ _empty)
         batches = len(plan_batches([{}] * 33, workers=2))
         _kill_when(settings, lambda: len(list(documents.glob("*.parquet"))) >= 4)
         assert len(list(documents.glob("*.parquet"))) < batches + 1, "killed too late: every batch was parsed"
