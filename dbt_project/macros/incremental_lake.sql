@@ -88,16 +88,26 @@ The marts that relate an organisation's reports across years are incremental by 
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- Rows of a parsed lake table, shaped as its staging model: all of them (the staging view) on a full
-    build, or only those of `document_ids` on an incremental one (read from the files of their batches: a
-    batch may also hold documents the model has or must not have). -#}
+{#- Rows of a parsed lake table, shaped as its staging model: all of them (the staging view) when `batches`
+    is none (a full build), or those of the given batches' files. -#}
+{% macro batch_rows(table, batches) -%}
+    {%- if batches is none -%}
+        {{ ref('stg_lake__' ~ table) }}
+    {%- else -%}
+        ({{ stg_lake_select(table, lake_files(table, batches)) }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Rows of a parsed lake table, shaped as its staging model: all of them on a full build, or only those of
+    `document_ids` on an incremental one (read from the files of their batches: a batch may also hold
+    documents the model has or must not have). -#}
 {% macro parsed_rows(table, document_ids) -%}
     {#- referenced on every path, so dbt records the dependency when it parses the model -#}
     {%- set documents_parsed = ref('int_documents_parsed') -%}
     {%- if document_ids is none -%}
-        {{ ref('stg_lake__' ~ table) }}
+        {{ batch_rows(table, none) }}
     {%- else -%}
-        (select * from ({{ stg_lake_select(table, lake_files(table, batches_of(document_ids, documents_parsed))) }})
+        (select * from {{ batch_rows(table, batches_of(document_ids, documents_parsed)) }}
          where {{ in_list('document_id', document_ids) }})
     {%- endif -%}
 {%- endmacro %}

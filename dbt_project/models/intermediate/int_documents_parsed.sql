@@ -7,4 +7,4 @@
 
 -- The staging columns of documents but the text (dim_document reads the text of current documents only).
 select * exclude (text)
-from {% if new_batches is none %}{{ ref('stg_lake__documents') }}{% else %}({{ stg_lake_select('documents', lake_files('documents', new_batches)) }}){% endif %}
+from {{ batch_rows('documents', new_batches) }}
