@@ -56,7 +56,7 @@ PLACEHOLDER_NUMBER_RE = re.compile(rf"(?<![A-Za-z])[Xx×＊]{{2,4}}(?P<q>[余多
 PLACEHOLDER_YEAR_RE = re.compile(r"(?<![A-Za-z])[Xx]{2,4}(?:年|届)")
 REDACTED_RE = re.compile(r"[*＊]{2,}(?=[\u4e00-\u9fff])")
 PAREN_ENUM_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
-SHI_ENUM_RE = re.compile(r"([一二三四五六七八九十]{1,2})是")
+SHI_ENUM_RE = re.compile(r"([一二三四五六七八九十][一二三四五六七八九十]?)是")  # {1,2}, led by a class
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,8 @@ def _cn(n: int) -> str:
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
-WRITTEN_YEAR_RE = re.compile(r"(?<![\d第])(?:19|20)\d{2}(?=年|[\u4e00-\u9fff])")
+# Not after a digit or 第; the lookbehind follows the year so that the pattern starts with its first digit.
+WRITTEN_YEAR_RE = re.compile(r"(?:19|20)\d{2}(?<![\d第]\d{4})(?=年|[\u4e00-\u9fff])")
 
 
 def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:

@@ -32,7 +32,7 @@ GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工�
 WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 DATED_SENTENCE_RE = re.compile(r"(?:^|[。！；\n])\s*(?P<y>(?:19|20)\d{2})年(?:，|是|以来|来)")
-WRITTEN_YEAR_RE = re.compile(r"(?<![\d第])(?P<y>(?:19|20)\d{2})年(?!代)")
+WRITTEN_YEAR_RE = re.compile(r"(?P<y>(?:19|20)\d{2})(?<![\d第]\d{4})年(?!代)")  # not after a digit or 第
 
 
 @dataclass(frozen=True)
