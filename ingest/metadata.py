@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+import re._constants as sre_constants  # private, but stable on the pinned Python 3.11: a pattern's parse tree
+import re._parser as sre_parse
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +43,9 @@ class DatedEvent:
     year: int | None
     ordinal_base: int | None
     note: str
+    # Literals one of which every match contains (None: no such literal): a report holding none of them
+    # cannot match, and `str.find` says so far faster than a regex pass (most reports name no event at all).
+    guards: tuple[str, ...] | None = None
 
     def year_of(self, m: re.Match[str]) -> int | None:
         if self.ordinal_base is None:
@@ -56,13 +61,37 @@ def dated_events() -> tuple[DatedEvent, ...]:
     text = resources.files("ingest").joinpath("data/dated_events.csv").read_text(encoding="utf-8")
     out = []
     for row in csv.DictReader(text.splitlines()):
+        pattern = re.compile(row["pattern"])
         out.append(DatedEvent(
-            pattern=re.compile(row["pattern"]),
+            pattern=pattern,
             year=int(row["year"]) if row["year"] else None,
             ordinal_base=int(row["ordinal_base"]) if row["ordinal_base"] else None,
             note=row["note"],
+            guards=required_literals(pattern),
         ))
     return tuple(out)
+
+
+def _longest_literal_run(items: list[tuple[object, object]]) -> str:
+    best = run = ""
+    for op, arg in items:
+        run = run + chr(arg) if op is sre_constants.LITERAL else ""  # type: ignore[arg-type]
+        best = max(best, run, key=len)
+    return best
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literals one of which every match of `pattern` contains: the longest run of plain characters of its
+    top-level sequence, or one such run per alternative of a top-level `A|B`; None where an alternative has
+    none (or the pattern ignores case)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
+        runs = tuple(_longest_literal_run(list(alternative)) for alternative in items[0][1][1])  # type: ignore[index]
+        return runs if all(runs) else None
+    run = _longest_literal_run(items)
+    return (run,) if run else None
 
 
 @dataclass(frozen=True)
@@ -147,6 +176,8 @@ def _events(text: str, report: ReportSegment) -> list[YearEvidence]:
     if report.title_start is not None:
         body_start = report.title_start + len(report.title or "")
     for ev in dated_events():
+        if ev.guards is not None and all(text.find(g, body_start, report.end) < 0 for g in ev.guards):
+            continue
         for m in ev.pattern.finditer(text, body_start, report.end):
             sent = _sentence_at(report, starts, m.start())
             year = ev.year_of(m)

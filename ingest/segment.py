@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.numbers import parse_chinese_integer
+
 # A report title: a short line naming a yearly report, not a numbered heading, not a sentence.
 TITLE_RE = re.compile(
     r"(工作总结|工作计划|工作报告|政府工作报告|工作要点|预算执行情况|预算草案的报告|决算.{0,6}报告|述职报告)"
@@ -210,8 +212,6 @@ class _SectionState:
 def _ordinal_number(ordinal: str) -> int:
     if ordinal.isdigit():
         return int(ordinal)
-    from ingest.numbers import parse_chinese_integer
-
     try:
         return parse_chinese_integer(ordinal)
     except ValueError:

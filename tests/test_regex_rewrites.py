@@ -74,3 +74,34 @@ def test_number_scan_takes_the_longest_prefix_after_the_previous_number() -> Non
     # a prefix may not reach back into the number before it: `5个上` ends a match, `上10人` does not start one
     text = "5人以上10人"
     assert [text[s:e] for s, e, _p, _g in numbers.scan_numbers(text, 0, len(text))] == ["5人以上", "10人"]
+
+
+EVENT_PATTERNS = [event.pattern for event in metadata.dated_events()]
+OTHER_PATTERNS = [re.compile(p) for p in (r"ab+c", r"a(?:b|c)d|ef", r"(x)yz", r"(?:喜迎|胜利召开)[^。]{0,4}党的二十大")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_every_match_holds_one_of_its_required_literals(data: st.DataObject) -> None:
+    """The dated events are skipped in a report holding none of their guards: no match may lack one."""
+    for pattern in EVENT_PATTERNS + OTHER_PATTERNS:
+        guards = metadata.required_literals(pattern)
+        if guards is None:
+            continue
+        text = data.draw(st.from_regex(pattern, fullmatch=True))
+        assert any(g in text for g in guards), (pattern.pattern, text, guards)
+
+
+def test_required_literals_of_alternatives_and_groups() -> None:
+    assert metadata.required_literals(re.compile(r"十四五[^。]{0,6}开局")) == ("十四五",)
+    assert metadata.required_literals(re.compile(r"a(?:b|c)d|ef")) == ("a", "ef")
+    assert metadata.required_literals(re.compile(r"x?|y")) is None  # an alternative without a literal
+    assert metadata.required_literals(re.compile(r"(?i)abc")) is None
+    assert all(event.guards for event in metadata.dated_events())  # every event of the table is guarded
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(extract.PERIOD_RE, fullmatch=True))
+def test_every_period_phrase_holds_a_word_the_sentence_test_looks_for(phrase: str) -> None:
+    """A sentence without 年, 月, 季度, 截至 or 以来 is not scanned for period phrases: none may lack them all."""
+    assert any(word in phrase for word in ("年", "月", "季度", "截至", "以来")), phrase
