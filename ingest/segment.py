@@ -55,7 +55,7 @@ PROBLEM_OPENING_RE = re.compile(
 SENTENCE_END_RE = re.compile(r"[。！？；!?;]")
 
 
-@dataclass
+@dataclass(slots=True)  # ~160 per report: slots make them faster to build and to read
 class Sentence:
     start: int
     end: int
@@ -97,12 +97,14 @@ def iter_lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink [start, end) past leading/trailing whitespace (incl. the full-width space)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """Shrink [start, end) past leading/trailing whitespace (incl. the full-width space); (end, end) when it
+    is all whitespace. `str.strip` drops exactly the characters `isspace` names, in C."""
+    piece = text[start:end]
+    left = piece.lstrip()
+    if not left:
+        return end, end
+    start += len(piece) - len(left)
+    return start, start + len(left.rstrip())
 
 
 def is_title_line(line: str, next_line: str) -> bool:
@@ -317,7 +319,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < end:
         out.append((pos, end))
-    return [span for a, b in out if text[a:b].strip() for span in bounded_spans(text, *strip_span(text, a, b))]
+    spans = []
+    for a, b in out:
+        a, b = strip_span(text, a, b)
+        if a < b:
+            if b - a <= MAX_SENTENCE_CHARS:
+                spans.append((a, b))  # bounded_spans' answer for all but a run-on "sentence", without the call
+            else:
+                spans.extend(bounded_spans(text, a, b))
+    return spans
 
 
 # Every mention row quotes its sentence, so a "sentence" with no stop mark in it (a flattened table: 200,000
