@@ -86,6 +86,8 @@ _PLACEHOLDER_CHARS_RE = re.compile(r"[Xx×＊*]")
 
 def placeholder_findings(text: str, report: ReportSegment) -> list[Finding]:
     out = []
+    if _PLACEHOLDER_CHARS_RE.search(text, report.start, report.end) is None:
+        return out  # most reports: one scan of the report instead of one per sentence
     for s in report.sentences:
         if not _PLACEHOLDER_CHARS_RE.search(s.text):
             continue
@@ -123,6 +125,8 @@ def enumeration_findings(report: ReportSegment) -> list[Finding]:
     for sents in paragraphs.values():
         last = 0
         for s in sents:
+            if "是" not in s.text:
+                continue  # no enumerator, so nothing to compare (`last` only changes at one)
             for m in SHI_ENUM_RE.finditer(s.text):
                 if m.start() > 0 and s.text[m.start() - 1] not in "，。；：、 \u3000":
                     continue
@@ -173,7 +177,7 @@ def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:
 
 def _near(a: Mention, b: Mention) -> bool:
     """Do two values agree within their approximation (`492.4万` and `492万余` do; 643 and 634 do not)?"""
-    lo, hi = sorted((a, b), key=lambda m: m.value)
+    lo, hi = (b, a) if b.value < a.value else (a, b)  # what sorted() by value gives, without its call
     if lo.value == hi.value:
         return True
     if lo.approx in ("more_than", "at_least", "about", "nearly") or hi.approx in ("nearly", "about", "at_most"):
@@ -184,10 +188,18 @@ def _near(a: Mention, b: Mention) -> bool:
 ACTOR_RE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|州|乡|镇|村|分会|老科协|科协|协会|学会|局)")
 
 
-def _same_actor(a: Mention, b: Mention) -> bool:
+def _actor(sentence: str, seen: dict[str, str | None]) -> str | None:
+    """The first place or body the sentence names, looked up once per sentence (`seen` holds the answers)."""
+    if sentence not in seen:
+        m = ACTOR_RE.search(sentence)
+        seen[sentence] = m.group(0) if m else None
+    return seen[sentence]
+
+
+def _same_actor(a: Mention, b: Mention, seen: dict[str, str | None]) -> bool:
     """Both sentences speak of the same place or body (or neither names one)."""
-    ta, tb = ACTOR_RE.search(a.sentence), ACTOR_RE.search(b.sentence)
-    return ta is None or tb is None or ta.group(0) == tb.group(0)
+    ta, tb = _actor(a.sentence, seen), _actor(b.sentence, seen)
+    return ta is None or tb is None or ta == tb
 
 
 def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
@@ -197,10 +209,11 @@ def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
         if len(m.subject) >= 4 and m.kind in ("level", "cumulative") and m.section == "result":
             groups[(m.report_seq, m.subject, m.period, m.unit, m.classifier, m.kind)].append(m)
     out = []
+    actors: dict[str, str | None] = {}  # a report's sentences are compared many times over
     for ms in groups.values():
         a = ms[0]
         for b in ms[1:]:
-            if not _near(a, b) and _same_actor(a, b):
+            if not _near(a, b) and _same_actor(a, b, actors):
                 out.append(Finding("repeated_metric_disagrees", b.report_seq, b.char_start, b.char_end,
                                    f"{b.subject}: {b.number_text} here, {a.number_text} earlier", b.sentence))
     return out

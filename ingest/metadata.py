@@ -34,6 +34,7 @@ GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工�
 WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 DATED_SENTENCE_RE = re.compile(r"(?:^|[。！；\n])\s*(?P<y>(?:19|20)\d{2})年(?:，|是|以来|来)")
+DATED_SENTENCE_START_RE = re.compile(r"\s*(?P<y>(?:19|20)\d{2})年(?:是|，)")  # `2023年是…`, `2023年，…`
 WRITTEN_YEAR_RE = re.compile(r"(?P<y>(?:19|20)\d{2})(?<![\d第]\d{4})年(?!代)")  # not after a digit or 第
 
 
@@ -194,7 +195,7 @@ def _dated_sentences(report: ReportSegment) -> list[YearEvidence]:
     for sent in report.sentences:
         if sent.start == report.title_start:
             continue
-        m = re.match(r"\s*(?P<y>(?:19|20)\d{2})年(?:是|，)", sent.text)
+        m = DATED_SENTENCE_START_RE.match(sent.text)
         if m:
             role = "plan" if sent.section == "plan" else "report"
             out.append(YearEvidence(int(m.group("y")), role, "dated_sentence", sent.text[:30],
