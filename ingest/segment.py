@@ -320,13 +320,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if pos < end:
         out.append((pos, end))
     spans = []
-    for a, b in out:
-        a, b = strip_span(text, a, b)
-        if a < b:
-            if b - a <= MAX_SENTENCE_CHARS:
-                spans.append((a, b))  # bounded_spans' answer for all but a run-on "sentence", without the call
-            else:
-                spans.extend(bounded_spans(text, a, b))
+    for a, b in out:  # each piece holds at least its stop mark or, the last, a character of the paragraph
+        if text[a].isspace() or text[b - 1].isspace():  # rare: stripping is the exception
+            a, b = strip_span(text, a, b)
+            if a >= b:
+                continue
+        if b - a <= MAX_SENTENCE_CHARS:
+            spans.append((a, b))  # bounded_spans' answer for all but a run-on "sentence", without the call
+        else:
+            spans.extend(bounded_spans(text, a, b))
     return spans
 
 
