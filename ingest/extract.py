@@ -230,14 +230,20 @@ def _strip_verb_tail(phrase: str) -> str:
     return VERB_TAIL_RE.sub("", phrase) if phrase[-1:] in VERB_TAIL_LAST_CHARS else phrase
 
 
+def _noun_after(after: str) -> str:
+    """The counted noun opening the clause after the number (`20家媒体网络平台` → 媒体网络平台), or ''."""
+    m = NOUN_AFTER_RE.match(after)
+    return _unmodified(m.group(0).replace("“", "").replace("”", "").replace('"', "")) if m else ""
+
+
 def _subject(prefix: str, after: str, previous_subject: str) -> str:
     """The metric's name: the noun phrase before the number (`prefix`), or the counted noun in the clause
-    after it (`after`)."""
-    m = NOUN_AFTER_RE.match(after)
-    noun_after = _unmodified(m.group(0).replace("“", "").replace("”", "").replace('"', "")) if m else ""
+    after it (`after`). The noun after is read only on the paths that use it: most subjects are found before."""
     item = prefix.rsplit("、", 1)[-1]
-    if item.endswith("等") and len(noun_after) >= 2:
-        return noun_after  # `中国青年报等20家媒体网络平台`: the category after 等 names the metric
+    if item.endswith("等"):
+        noun_after = _noun_after(after)
+        if len(noun_after) >= 2:
+            return noun_after  # `中国青年报等20家媒体网络平台`: the category after 等 names the metric
     # The substring tests skip a regex that cannot match (each is the literal its pattern needs); this
     # function runs for every mention.
     if "》" in item or "”" in item:
@@ -248,14 +254,16 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     untailed = _strip_verb_tail(unprefixed)
     # Stripping the leading noise again is needed only when the tail went: it is idempotent (no lookbehind).
     cleaned = unprefixed if untailed is unprefixed else LEADING_NOISE_RE.sub("", untailed)
-    forward = not cleaned or cleaned == previous_subject or _points_forward(unprefixed)
-    if forward and len(noun_after) >= 2:
-        return noun_after
+    if not cleaned or cleaned == previous_subject or _points_forward(unprefixed):
+        noun_after = _noun_after(after)
+        if len(noun_after) >= 2:
+            return noun_after
     verbs = list(ACTION_VERBS_RE.finditer(cleaned)) if ACTION_VERBS_RE.search(cleaned) else None
     if verbs:
         obj = _unmodified(_strip_verb_tail(cleaned[verbs[-1].end():]).lstrip("了"))
         if len(obj) >= 2:
             return obj[-16:]
+        noun_after = _noun_after(after)
         if len(noun_after) >= 2:
             return noun_after
         before_verb = cleaned[:verbs[-1].start()]
@@ -263,6 +271,7 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     cleaned = _unmodified(cleaned)
     if len(cleaned) >= 2:
         return cleaned[-16:]
+    noun_after = _noun_after(after)
     if len(noun_after) >= 2:
         return noun_after
     return previous_subject
