@@ -100,3 +100,20 @@ def test_profile_script_counts_regex_calls_per_mention(tmp_path) -> None:
     assert figures["mentions"] > 50 and figures["regex_calls"]["search"] > 0 and figures["regex_calls"]["match"] > 0
     assert figures["regex_calls_per_mention"] == round(sum(figures["regex_calls"].values()) / figures["mentions"], 1)
     assert len(figures["top_own_time"]) == 5 and 0 < sum(r["own_share"] for r in figures["top_own_time"]) <= 1
+
+
+def test_regex_prefix_script_lists_only_patterns_without_a_fast_start(tmp_path) -> None:
+    from bench.regex_prefixes import has_fast_start, parser_patterns
+
+    out = tmp_path / "prefixes.json"
+    proc = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "regex_prefixes.py"), "--reports", "2",
+                           "--work", str(tmp_path), "--json", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    listed = {row["pattern"] for row in figures["without_fast_start"]}
+    patterns = parser_patterns()
+    assert listed and all(not has_fast_start(patterns[name]) for name in listed)
+    assert "numbers.NUMBER_RE" in listed  # the plain number grammar, kept for parse_quantity
+    assert not {"numbers.QUANTITY_SCAN_RE", "extract.ANY_KIND_CUE_RE", "extract.VERB_TAIL_RE"} & listed
+    assert all(row["ns_per_char"] > 0 for row in figures["without_fast_start"])
