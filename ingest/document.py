@@ -28,7 +28,10 @@ class ParsedDocument:
 def parse_text(text: str) -> ParsedDocument:
     """Everything the contract asks of one document's text."""
     matching = to_matching_text(text)
-    reports, mentions, relations, findings = [], [], [], []
+    reports: list[tuple[ReportSegment, ReportMeta]] = []
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    findings: list[Finding] = []
     for seg in segment_document(text):
         meta = infer_years(text, seg)
         reports.append((seg, meta))

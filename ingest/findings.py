@@ -85,7 +85,7 @@ _PLACEHOLDER_CHARS_RE = re.compile(r"[Xx×＊*]")
 
 
 def placeholder_findings(text: str, report: ReportSegment) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     if _PLACEHOLDER_CHARS_RE.search(text, report.start, report.end) is None:
         return out  # most reports: one scan of the report instead of one per sentence
     for s in report.sentences:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-import re._constants as sre_constants  # private, but stable on the pinned Python 3.11: a pattern's parse tree
-import re._parser as sre_parse
+
+# Private, but stable on the pinned Python 3.11: a pattern's parse tree (typeshed has no stubs for them).
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache

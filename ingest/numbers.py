@@ -237,7 +237,7 @@ def parse_match(start: int, end: int, prefix: str | None, groups: tuple[str | No
         return None
     approx = APPROX_PREFIXES[prefix] if prefix else "exact"
     if infix2 or infix:
-        approx = APPROX_INFIX[infix2 or infix]
+        approx = APPROX_INFIX[infix2 or infix]  # type: ignore[index]  # one of them is set
     if unit_word and "多" in unit_word:  # 2个多小时, 一个多月
         approx = "more_than"
     if suffix:
