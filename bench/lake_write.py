@@ -15,7 +15,6 @@ must hold the same rows as the first.
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import shutil
@@ -31,7 +30,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import generated_texts, write_figures  # noqa: E402
+from bench.run import corpus_parser, generated_texts, write_figures  # noqa: E402
 from ingest.document import parse_text, rows_for_lake  # noqa: E402
 from ingest.lake import SCHEMAS, Lake  # noqa: E402
 from ingest.stage import batch_name  # noqa: E402
@@ -165,11 +164,7 @@ def file_creation_ms(folder: Path, files: int = 500) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reports", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--json", type=Path)
+    parser = corpus_parser(__doc__.split("\n")[0], reports=300)
     args = parser.parse_args()
     work = args.work / f"lake-write-{args.reports}"
     shutil.rmtree(work, ignore_errors=True)

@@ -9,7 +9,6 @@ so read the shares, not the seconds; throughput without the profiler is `bench/r
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import pstats
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import generated_texts, write_figures  # noqa: E402
+from bench.run import corpus_parser, generated_texts, write_figures  # noqa: E402
 from ingest.document import parse_text  # noqa: E402
 
 REGEX_METHODS = ("search", "match", "fullmatch", "sub", "subn", "finditer", "findall", "split")
@@ -50,12 +49,8 @@ def top_functions(stats: pstats.Stats, n: int) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reports", type=int, default=120)
-    parser.add_argument("--seed", type=int, default=7)
+    parser = corpus_parser(__doc__.split("\n")[0], reports=120)
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     texts = generated_texts(args.reports, args.seed, args.work / f"profile-{args.reports}")
     mentions, stats = profile(texts)

@@ -14,7 +14,6 @@ same, though it too is tried at one place only: read the list against the call s
 
 from __future__ import annotations
 
-import argparse
 import re
 import re._compiler as sre_compile  # private, but stable on the pinned Python 3.11
 import re._constants as sre_constants
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import generated_texts, write_figures  # noqa: E402
+from bench.run import corpus_parser, generated_texts, write_figures  # noqa: E402
 
 
 def has_fast_start(rx: re.Pattern[str]) -> bool:
@@ -52,11 +51,7 @@ def parser_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reports", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--json", type=Path)
+    parser = corpus_parser(__doc__.split("\n")[0], reports=60)
     args = parser.parse_args()
     texts = generated_texts(args.reports, args.seed, args.work / f"prefixes-{args.reports}")
     chars = sum(map(len, texts))

@@ -54,6 +54,16 @@ def generated_texts(reports: int, seed: int, folder: Path) -> list[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def corpus_parser(description: str, reports: int) -> argparse.ArgumentParser:
+    """The arguments of a script measuring a generated scratch corpus: its size, seed, work folder and JSON."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--reports", type=int, default=reports)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--json", type=Path)
+    return parser
+
+
 def write_figures(figures: dict, json_path: Path | None, table: bool = True) -> None:
     """Print the figures as a two-column table (unless `table` is false) and write them to `json_path`."""
     if table:
