@@ -132,7 +132,9 @@ _MULT = "[万亿]|万亿|千万|百万|十万"
 
 _units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _cls_alt = "|".join(re.escape(c) for c in sorted(CLASSIFIERS, key=len, reverse=True))
-_prefix_alt = "|".join(sorted(APPROX_PREFIXES, key=len, reverse=True))
+# Longest first: the regex alternation and the scan's look-back both take the longest prefix that fits.
+_PREFIXES_LONGEST_FIRST = tuple(sorted(APPROX_PREFIXES, key=len, reverse=True))
+_prefix_alt = "|".join(_PREFIXES_LONGEST_FIRST)
 _suffix_alt = "|".join(sorted(APPROX_SUFFIXES, key=len, reverse=True))
 
 # One quantity: [prefix] numeral [rest]. Named groups are read by `parse_match`.
@@ -158,7 +160,6 @@ _CN_DIGIT_CLASS = _CN_NUM.removesuffix("+")
 _SCAN_NUMERAL = (rf"(?P<numeral>[\d{_CN_DIGIT_CLASS[1:-1]}万]"
                  rf"(?:(?<=\d)\d*(?:,\d{{3}})*(?:\.\d+)?|(?<={_CN_DIGIT_CLASS}){_CN_DIGIT_CLASS}*|(?<=万)))")
 QUANTITY_SCAN_RE = re.compile(_SCAN_NUMERAL + _AFTER_NUMERAL)
-_PREFIXES_LONGEST_FIRST = tuple(sorted(APPROX_PREFIXES, key=len, reverse=True))
 _PREFIX_LAST_CHARS = frozenset(p[-1] for p in APPROX_PREFIXES)
 
 

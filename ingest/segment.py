@@ -99,6 +99,8 @@ def iter_lines(text: str) -> list[tuple[int, int, str]]:
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past leading/trailing whitespace (incl. the full-width space); (end, end) when it
     is all whitespace. `str.strip` drops exactly the characters `isspace` names, in C."""
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return start, end  # most spans: nothing to strip, no copy
     piece = text[start:end]
     left = piece.lstrip()
     if not left:
@@ -320,14 +322,9 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if pos < end:
         out.append((pos, end))
     spans = []
-    for a, b in out:  # each piece holds at least its stop mark or, the last, a character of the paragraph
-        if text[a].isspace() or text[b - 1].isspace():  # rare: stripping is the exception
-            a, b = strip_span(text, a, b)
-            if a >= b:
-                continue
-        if b - a <= MAX_SENTENCE_CHARS:
-            spans.append((a, b))  # bounded_spans' answer for all but a run-on "sentence", without the call
-        else:
+    for a, b in out:
+        a, b = strip_span(text, a, b)
+        if a < b:
             spans.extend(bounded_spans(text, a, b))
     return spans
 
@@ -341,6 +338,8 @@ CLAUSE_MARK_RE = re.compile(r"[，,、：:）)]")
 
 def bounded_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """[start, end) as pieces of at most MAX_SENTENCE_CHARS, cut after a clause mark where there is one."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        return [(start, end)]  # every real sentence
     pieces = []
     while end - start > MAX_SENTENCE_CHARS:
         limit = start + MAX_SENTENCE_CHARS
