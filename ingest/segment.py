@@ -12,9 +12,40 @@ from ingest.numbers import parse_chinese_integer
 
 # A report title: a short line naming a yearly report, not a numbered heading, not a sentence.
 TITLE_RE = re.compile(
-    r"(工作总结|工作计划|工作报告|政府工作报告|工作要点|预算执行情况|预算草案的报告|决算.{0,6}报告|述职报告)"
+    r"(工作总结|工作计划|工作报告|政府工作报告|工作要点|预算执行情况|预算草案的报告|决算.{0,6}报告|述职报告"
+    r"|统计公报|财政收支情况|经济运行情况|发展统计公报)"
 )
+# Titles of releases that report a year's figures and plan nothing (statistical communiqués, fiscal releases).
+STATISTICAL_TITLE_RE = re.compile(r"统计公报|收支情况$|运行情况(?:分析)?$|统计快报")
 GREETING_RE = re.compile(r"^\s*各位(代表|理事|委员|领导|同志)[们]?[：:，,]")
+# A greeting that opens an address (a colon, not the `各位代表！` that punctuates a speech).
+OPENING_GREETING_RE = re.compile(r"^\s*(?:各位(?:代表|理事|委员|领导|同志)[们]?|同志们)[：:]")
+
+# The front matter of an address or release, before its body: the dateline (`——2016年3月5日在…会议上`),
+# the speaker, the source and date lines of a portal, and the sentence that announces the report.
+DATELINE_RE = re.compile(
+    r"^[—–―\-－─━]{1,4}\s*[（(]?\s*[\d０-９一二三四五六七八九〇○零]{4}\s*年.{0,40}?(?:会议|大会|上|日)"
+    r"|^[（(][\d０-９一二三四五六七八九〇○零]{4}年.{0,12}日在.{0,40}(?:会议|大会)")
+METADATA_RE = re.compile(
+    r"^(?:来\s*源|时\s*间|发布(?:日期|时间|机构)|信息来源|索\s*引\s*号|主题分类|名\s*称|文\s*号|分享|字\s*[号体]"
+    r"|【?字体|作者|编辑|责任编辑|浏览次数|点击数)\s*[：:]?"
+    r"|^.{0,60}(?:记者|摄影).{0,20}摄\s*$"  # a photo caption
+    r"|^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源.*)?$")
+OPENING_SENTENCE_RE = re.compile(
+    r"^(?:现在，?)?我代表.{0,40}(?:报告|作)|^受.{0,20}委托|现将.{0,80}报告如下|请予审议")
+# A body paragraph is prose: a front-matter line is short and has no full stop.
+FRONT_LINE_MAX = 40
+
+# Paragraphs with a purpose of their own inside the review: thanks and lessons (`other`), and the
+# problems paragraph, often without a heading (`我们也清醒看到…困难和挑战`).
+THANKS_RE = re.compile(r"(?:表示|致以)(?:最|由衷|衷心|诚挚|崇高)?(?:的)?(?:感谢|谢意|敬意)|衷心(?:的)?感谢|深刻体会到|深切体会到")
+PROBLEM_PARAGRAPH_RE = re.compile(
+    r"清醒(?:地|的)?(?:看到|认识到)|问题也不容忽视|更要看到[^。]{0,20}(?:困难|问题|挑战)"
+    r"|(?:困难|问题)(?:和|与)(?:挑战|不足|风险)[^。]{0,6}(?:主要|突出|表现在)")
+# The closing exhortation (`让我们…而努力奋斗！`) ends the work content; notes after the body are `other`.
+CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*让我们")
+NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|\[[①-⑩\d]\]|[①-⑩](?!\S{0,3}[、.]))")
+APPENDIX_RE = re.compile(r"^附\s*件\s*\d?\s*$")
 
 CN_ORD = "一二三四五六七八九十"
 # Enumerators that open a heading or a list item, by level style.
@@ -36,9 +67,10 @@ ORDINAL_WORD_RE = re.compile(rf"^(?:[（(])?([{CN_ORD}]{{1,3}}|\d{{1,2}})")
 HEADING_KIND_RES: list[tuple[str, re.Pattern[str]]] = [
     ("problem", re.compile(r"存在的?(?:主要)?问题|问题和不足|不足之处|困难和问题|主要问题|差距和不足|不足和差距")),
     ("plan", re.compile(r"工作计划|工作思路|工作打算|工作安排|工作要点|工作设想|下一步|明年|今后|新的一年|预期目标"
-                        r"|目标任务|主要任务|工作重点|重点工作|总体要求|预算草案|预算安排")),
+                        r"|目标任务|主要任务|工作任务|工作重点|重点工作|总体要求|总体部署|预算草案|预算安排|工作的建议"
+                        r"|政策取向|主要目标")),
     ("result", re.compile(r"成效|成绩|回顾|主要工作|工作举措|完成情况|工作总结|主要做法|进展|执行情况|工作情况"
-                          r"|成果|亮点")),
+                          r"|成果|亮点|决算|成就")),
 ]
 # Plan wording strong enough to turn a results part into the plan from a sub-heading; the weaker words
 # (重点工作, 主要任务…) also title results (`（一）重点工作推进有力` under `一、2022年工作成效`).
@@ -109,13 +141,31 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(left.rstrip())
 
 
+def _compact(line: str) -> str:
+    """The line without any whitespace: `政 府 工 作 报 告` reads as the title it is."""
+    return "".join(line.split())
+
+
 def is_title_line(line: str, next_line: str) -> bool:
-    s = line.strip()
+    s = _compact(line)
     if not s or len(s) > 60 or "。" in s or heading_style(s) is not None:
         return False
     if TITLE_RE.search(s) and not s.endswith(("：", ":", "，")):
         return True
     return bool(GREETING_RE.match(next_line)) and len(s) <= 40 and ("报告" in s or "总结" in s)
+
+
+def is_front_matter(line: str) -> bool:
+    """A line of a report's front matter (dateline, speaker, source, date, chrome): short, no full stop."""
+    s = line.strip()
+    return (bool(DATELINE_RE.match(s) or METADATA_RE.match(s))
+            or (len(s) <= FRONT_LINE_MAX and "。" not in s and not OPENING_SENTENCE_RE.search(s)))
+
+
+def is_prose(line: str) -> bool:
+    """A line of body text: a sentence, not chrome, a title or a heading."""
+    s = line.strip()
+    return "。" in s and len(s) >= 20 and not OPENING_SENTENCE_RE.search(s) and not METADATA_RE.match(s)
 
 
 def heading_style(line: str) -> str | None:
@@ -138,11 +188,39 @@ def _is_heading_line(line: str) -> bool:
     return len(body) <= 40 and (first_stop is None or first_stop.end() >= len(body) - 1)
 
 
+# A title naming only the plan part of a summary (`2024年工作计划`) heads that part, not a new report.
+PART_TITLE_RE = re.compile(r"^(?:[\dXx]{2,4}年(?:度)?)?(?:工作)?(?:计划|安排|要点|打算|思路|设想)$")
+# How many non-blank lines after a title may hold the cues that open a new document.
+OPENING_CUE_LINES = 8
+
+
+def _opens_document(lines: list[tuple[int, int, str]], i: int) -> bool:
+    """A dateline, source line, greeting or announcing sentence stands within the next few lines."""
+    seen = 0
+    for _s, _e, ln in lines[i + 1:]:
+        body = ln.strip()
+        if not body:
+            continue
+        if (DATELINE_RE.match(body) or METADATA_RE.match(body) or OPENING_GREETING_RE.match(body)
+                or OPENING_SENTENCE_RE.search(body)):
+            return True
+        seen += 1
+        if seen >= OPENING_CUE_LINES or is_prose(body):
+            return False
+    return False
+
+
 def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
-    """Start offset, title and title offset of every report in the file (the first starts at 0)."""
+    """Start offset, title and title offset of every report in the file (the first starts at 0).
+
+    A new report is a new document: a title line (or an opening greeting) after the current report has
+    body text. Title lines inside the title block (a title repeated or broken over lines, the dateline,
+    the speaker, portal chrome) never start one; nor does a title the current report already bears, or a
+    part title (`2024年工作计划`), unless the cues of a new document (dateline, greeting, source) follow it.
+    """
     lines = iter_lines(text)
     # The next non-blank line after each line, in one backward pass (a forward search per line was
-    # quadratic: 40,000 lines took 3.4 s).
+    # quadratic on files of many lines).
     next_non_blank = [""] * len(lines)
     following = ""
     for i in range(len(lines) - 1, -1, -1):
@@ -150,42 +228,76 @@ def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
         if lines[i][2].strip():
             following = lines[i][2]
     starts: list[tuple[int, str | None, int | None]] = []
-    seen_content = False
+    has_body = False  # the current report has prose: a title now starts the next one
+    current_title = ""
     for i, (s, e, ln) in enumerate(lines):
+        if not ln.strip():
+            continue
         if is_title_line(ln, next_non_blank[i]):
             ts, te = strip_span(text, s, e)
-            if not seen_content and starts:
-                continue  # a subtitle right under the title
-            if not seen_content and not starts:
-                starts.append((0, text[ts:te], ts))
-            else:
-                starts.append((s, text[ts:te], ts))
-            seen_content = False
-        elif ln.strip():
-            seen_content = True
+            title = text[ts:te]
+            compact = _compact(title)
             if not starts:
-                starts.append((0, None, None))
+                starts.append((0, title, ts))
+                current_title = compact
+            elif not has_body:
+                if starts[-1][1] is None:  # chrome before the first title: the title is still the report's
+                    starts[-1] = (starts[-1][0], title, ts)
+                    current_title = compact
+            elif ((compact == current_title or PART_TITLE_RE.match(compact) or compact in current_title)
+                  and not _opens_document(lines, i)):
+                has_body = True  # a running header or a part title inside the report
+            else:
+                starts.append((s, title, ts))
+                current_title, has_body = compact, False
+            continue
+        if has_body and OPENING_GREETING_RE.match(ln) and starts:
+            starts.append((_front_start(lines, i), None, None))
+            current_title, has_body = "", False
+            continue
+        if not starts:
+            starts.append((0, None, None))
+        if is_prose(ln):
+            has_body = True
     return starts or [(0, None, None)]
+
+
+def _front_start(lines: list[tuple[int, int, str]], i: int) -> int:
+    """Where a report opened by the greeting on line i starts: at the front matter right above it."""
+    j = i
+    while j > 0:
+        body = lines[j - 1][2].strip()
+        if body and not (DATELINE_RE.match(body) or METADATA_RE.match(body)):
+            break
+        j -= 1
+    while j < i and not lines[j][2].strip():
+        j += 1
+    return lines[j][0]
 
 
 def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
                    title_start: int | None) -> ReportSegment:
-    """Sentences and headings of one report, each sentence with its section kind."""
+    """Sentences and headings of one report, each sentence with its section kind.
+
+    The report reads as front matter (title block, dateline, speaker, source lines, greeting and the
+    sentence announcing the report: `other`), then the body, whose sections follow the heading tree with
+    wording as a fallback, then the closing exhortation and what follows it (`other`, but an appendix of
+    next year's targets is `plan`).
+    """
     seg = ReportSegment(seq=seq, start=start, end=end, title=title, title_start=title_start)
-    state = _SectionState()
+    state = _SectionState(statistical=bool(title and STATISTICAL_TITLE_RE.search(_compact(title))))
     for ls, le, _line in iter_lines(text[start:end]):
         s, e = strip_span(text, ls + start, le + start)
         if s >= e:
             continue
         body = text[s:e]
-        if (title_start is not None and s == title_start) or GREETING_RE.match(body):
-            if state.paragraph > 1:
-                state.closed = True  # a closing address (各位代表，同志们！) ends the work content
+        style = heading_style(body)
+        heading = _as_heading(body, s, e, style)
+        if state.front and ((title_start is not None and s == title_start) or _is_front_line(body, heading)):
             seg.sentences.extend(Sentence(a, b, text[a:b], "other", state.paragraph, "")
                                  for a, b in bounded_spans(text, s, e))
             continue
-        style = heading_style(body)
-        heading = _as_heading(body, s, e, style)
+        state.front = False
         if heading is not None:
             _enter_heading(state, heading, seg)
             seg.headings.append(heading)
@@ -194,21 +306,32 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
             seg.sentences.extend(Sentence(a, b, text[a:b], state.section, state.paragraph, path)
                                  for a, b in bounded_spans(text, s, e))
         else:
-            _enter_paragraph(state, body, seg, style)
+            section = _enter_paragraph(state, body, seg, style)
             path = _path(state)
-            seg.sentences.extend(Sentence(ss, se, text[ss:se], state.section, state.paragraph, path)
+            seg.sentences.extend(Sentence(ss, se, text[ss:se], section, state.paragraph, path)
                                  for ss, se in split_sentences(text, s, e))
         state.paragraph += 1
     return seg
 
 
+def _is_front_line(body: str, heading: Heading | None) -> bool:
+    """Still in the front matter: a short line that is no section heading, a greeting, or the sentence that
+    announces the report (`现在，我代表国务院，向大会报告政府工作`)."""
+    if heading is not None and (heading.kind is not None or heading.style != "plain"):
+        return False
+    return bool(GREETING_RE.match(body) or OPENING_SENTENCE_RE.search(body[:80]) or is_front_matter(body))
+
+
 @dataclass
 class _SectionState:
-    section: str = "other"
-    paragraph: int = 0  # content paragraphs seen (titles and greetings excluded)
+    statistical: bool = False  # a statistical or fiscal release: it reviews a year and plans nothing
+    front: bool = True  # still in the front matter
+    section: str = "result"
+    paragraph: int = 0  # body paragraphs and headings seen
     top_style: str | None = None
     last_ordinal: dict[str, int] = field(default_factory=dict)
-    closed: bool = False
+    closed: bool = False  # after the closing exhortation or the notes
+    review_year: int | None = None  # the year a results heading names (`一、2014年工作回顾`)
     style_rank: dict[str, int] = field(default_factory=dict)  # heading styles in order of first use = depth
     stack: list[Heading] = field(default_factory=list)  # the open headings, outermost first
 
@@ -264,15 +387,37 @@ def _track_numbering(state: _SectionState, style: str, ordinal: str) -> bool:
 def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None:
     restarted = _track_numbering(state, h.style, h.ordinal)
     if state.closed:
-        state.section = "other"
-    elif h.kind is not None and (h.style in (state.top_style, "plain") or h.kind != "result"):
+        if h.kind == "plan" or APPENDIX_RE.match(h.text):
+            state.closed, state.section = False, "plan"  # an appendix of next year's targets
+        else:
+            state.section = "other"
+        return
+    if state.statistical:
+        state.section = "result"
+        return
+    year = _heading_year(h.text)
+    if h.kind == "result" and year is not None and state.review_year is None:
+        state.review_year = year
+    if h.kind is not None and (h.style in (state.top_style, "plain") or h.kind != "result"):
         if not _weak_plan_subheading(state, h):
             state.section = h.kind
+    elif (h.kind is None and h.style in (state.top_style, "plain") and year is not None
+          and state.review_year is not None and year > state.review_year):
+        state.section = "plan"  # a part named after the year after the one reviewed (`二、１９５６年的国家预算`)
     elif restarted and state.section in ("result", "problem"):
         state.section = "plan"  # numbering restarts after the results: the plan's heading was lost
         _relabel_plan_intro(seg)
     elif state.section == "other":
         state.section = "result"
+
+
+HEADING_YEAR_RE = re.compile(r"((?:19|20|１９|２０)[\d０-９]{2})\s*年")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _heading_year(text: str) -> int | None:
+    m = HEADING_YEAR_RE.search(text)
+    return int(m.group(1).translate(FULL_WIDTH_DIGITS)) if m else None
 
 
 def _weak_plan_subheading(state: _SectionState, h: Heading) -> bool:
@@ -292,24 +437,36 @@ def _relabel_plan_intro(seg: ReportSegment) -> None:
             s.section = "plan"
 
 
-def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style: str | None) -> None:
+def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style: str | None) -> str:
+    """Move the section state on for a body paragraph; the paragraph's own section (a thanks paragraph or a
+    note is `other` without changing the section around it)."""
     restarted = False
     if style is not None:  # a numbered paragraph counts in the numbering like a heading
         m = ORDINAL_WORD_RE.match(body)
         restarted = _track_numbering(state, style, m.group(1) if m and style != "dash" else "")
     if state.closed:
-        state.section = "other"
-    elif state.paragraph == 0:
-        state.section = "other"  # the preamble
-    elif restarted and state.section in ("result", "problem"):
+        return "other"
+    if NOTE_RE.match(body):
+        if re.match(r"^注\s*[：:]\s*$", body):
+            state.closed = True  # a block of notes closes the body
+        return "other"
+    if state.statistical:
+        return "result"
+    if state.paragraph > 3 and CLOSING_RE.match(body):
+        state.closed = True
+        return "other"
+    if restarted and state.section in ("result", "problem"):
         state.section = "plan"
         _relabel_plan_intro(seg)
     elif PLAN_OPENING_RE.search(body) and state.section != "plan":
         state.section = "plan"
-    elif state.section == "result" and PROBLEM_OPENING_RE.search(body[:300]):
+    elif state.section in ("result", "problem") and THANKS_RE.search(body):
+        return "other"
+    elif state.section == "result" and (PROBLEM_PARAGRAPH_RE.search(body) or PROBLEM_OPENING_RE.search(body[:300])):
         state.section = "problem"
     elif state.section == "other":
         state.section = "result"
+    return state.section
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
