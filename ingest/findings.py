@@ -151,8 +151,17 @@ def _cn(n: int) -> str:
 WRITTEN_YEAR_RE = re.compile(r"(?:19|20)\d{2}(?<![\d第]\d{4})(?=年|[\u4e00-\u9fff])")
 
 
+# Evidence in which a document dates itself; a year judged without any of it rests on events alone, and the
+# years written in the text are then suspect.
+SELF_DATING_SOURCES = ("title", "dateline", "session", "heading", "publication_date")
+# A year named as a target or a deadline (`到2035年`, `2025年前`) or the end of a range looks forward, not back.
+FORWARD_YEAR_RE = re.compile(r"(?:到|至|于|迈向|展望|力争|确保|争取|预计|[-—～~－])\s*$")
+FORWARD_AFTER_RE = re.compile(r"^年?(?:前|底前|以前|之前|左右)")
+
+
 def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:
-    """The title's year, or a year written in the text, that the report's dated events contradict."""
+    """Years the report's own evidence overrules: a title, a year stated for an event that happened in another
+    year (`2023年是建党一百周年`), and, where only events date the report, years written after its plan year."""
     out = []
     if report.title is not None and report.title_start is not None:
         span = (report.title_start, report.title_start + len(report.title))
@@ -160,15 +169,25 @@ def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:
             out.append(Finding("year_contradicts_text", report.seq, *span,
                                f"title says {meta.title_report_year}, the text dates the report to {meta.report_year} "
                                f"({meta.year_evidence.split(';')[0]})", report.title))
-    anchored = meta.year_evidence.startswith(("report_year from event", "plan_year from event"))
-    if not anchored or meta.plan_year is None:
+    for e in meta.evidence:
+        if e.source != "stated_event":
+            continue
+        sentence = _sentence_of(report, e.char_start)
+        m = WRITTEN_YEAR_RE.match(sentence.lstrip())
+        if m and int(m.group(0)) != e.year:
+            out.append(Finding("year_contradicts_text", report.seq, e.char_start, e.char_end,
+                               f"{m.group(0)} written for {e.quote}, which is {e.year}", sentence))
+    self_dated = any(e.source in SELF_DATING_SOURCES and e.weight >= 1 and e not in meta.overruled
+                     for e in meta.evidence)
+    if self_dated or meta.plan_year is None:
         return out
     for s in report.sentences:
-        if s.start == report.title_start:
+        if s.start == report.title_start or s.section == "plan":
             continue
         for m in WRITTEN_YEAR_RE.finditer(s.text):
             year = int(m.group(0))
-            if year > meta.plan_year:  # a report cannot look back on a year after the one it plans
+            if (year > meta.plan_year and not FORWARD_YEAR_RE.search(s.text[max(0, m.start() - 3):m.start()])
+                    and not FORWARD_AFTER_RE.match(s.text[m.end() - 1:])):
                 out.append(Finding("year_contradicts_text", report.seq, s.start + m.start(), s.start + m.end(),
                                    f"{year} written in a report whose dated events put it in {meta.report_year}",
                                    s.text))

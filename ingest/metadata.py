@@ -15,7 +15,14 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.numbers import parse_chinese_integer
-from ingest.segment import ReportSegment
+from ingest.segment import (
+    DATELINE_RE,
+    FULL_WIDTH_DIGITS,
+    HEADING_YEAR_RE,
+    METADATA_RE,
+    ReportSegment,
+    Sentence,
+)
 
 ORG_SUFFIX = (
     r"(?:人民政府|政府|科学技术协会|科协|老科协|科技创新局|局|委员会|办公室|协会|学会|联合会|研究会|促进会|中心|厅|委|办|院|所|站|馆)"
@@ -31,7 +38,7 @@ NOT_ORG_START = ("在", "按照", "根据", "围绕", "坚持", "受", "经", "�
 
 TITLE_YEAR_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?")
 TITLE_REPORT_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:上半年)?(?:工作总结|工作报告|工作回顾|述职|预算执行情况|决算)")
-TITLE_PLAN_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:工作计划|工作安排|工作要点|工作打算|工作思路|预算草案|预算(?!执行))")
+TITLE_PLAN_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:[^\d年和及]{0,4}?)(?:工作计划|工作安排|工作要点|工作打算|工作思路|预算草案|预算(?!执行))")
 GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工作报告")
 WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -99,12 +106,13 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 @dataclass(frozen=True)
 class YearEvidence:
-    year: int
+    year: int  # the year this evidence gives for its role
     role: str  # report | plan
-    source: str  # title | event | dated_sentence | written_years
+    source: str  # title | dateline | session | heading | event | dated_sentence | weekday | written_years
     quote: str
     char_start: int
     char_end: int
+    weight: float
 
 
 @dataclass(frozen=True)
@@ -117,8 +125,19 @@ class ReportMeta:
     title_plan_year: int | None
     title_has_placeholder_year: bool
     evidence: tuple[YearEvidence, ...]
+    # Evidence that named another year than the one judged (a title overruled, an event restated).
+    overruled: tuple[YearEvidence, ...] = ()
 
 
+# How much each kind of evidence weighs in the judgement of a report's year. The title and the dateline are
+# what the document says of itself; the session ordinal and the part headings (`一、2014年工作回顾`) are
+# nearly as strong; a sentence that dates the year (`2015年是“十二五”收官之年`, `今年是…开局之年`) counts once
+# each; an event phrase counts fully only where the sentence says it happens in that year, barely otherwise
+# (goals, anniversaries and five-year periods name other years all the time).
+WEIGHTS = {"title": 6.0, "dateline": 5.0, "session": 4.0, "heading": 4.0, "stated_event": 3.0, "weekday": 3.0,
+           "publication_date": 2.0, "dated_sentence": 1.0, "event": 0.5, "untrusted_title": 1.0}
+# Dated sentences are many in a long report: together they weigh at most this much per year.
+DATED_SENTENCE_CAP = 3.0
 def _year(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
@@ -166,9 +185,17 @@ def find_org(text: str, report: ReportSegment) -> str | None:
     return None
 
 
-def _sentence_at(report: ReportSegment, starts: list[int], pos: int):  # type: ignore[no-untyped-def]
+def _sentence_at(report: ReportSegment, starts: list[int], pos: int) -> Sentence | None:
     i = bisect.bisect_right(starts, pos) - 1
     return report.sentences[i] if i >= 0 else None
+
+
+def _role(sent: Sentence) -> str:
+    return "plan" if sent.section == "plan" else "report"
+
+
+# A sentence that says an event happens in the year it speaks of (`今年是“十五五”开局之年`, `2021年是建党一百周年`).
+THIS_YEAR_RE = re.compile(r"(?:今年|本年|这一年|是年|过去一年|过去的一年|刚刚过去的一年|(?:19|20)\d{2}年|[Xx]{2,4}年)[，,]?(?:是|为|正值|恰逢|适逢)")
 
 
 def _events(text: str, report: ReportSegment) -> list[YearEvidence]:
@@ -186,22 +213,105 @@ def _events(text: str, report: ReportSegment) -> list[YearEvidence]:
             year = ev.year_of(m)
             if sent is None or not year or m.end() > sent.end:
                 continue
-            role = "plan" if sent.section == "plan" else "report"
-            out.append(YearEvidence(year, role, "event", m.group(0), m.start(), m.end()))
+            stated = THIS_YEAR_RE.search(text, sent.start, m.start()) is not None
+            out.append(YearEvidence(year, _role(sent), "stated_event" if stated else "event", m.group(0),
+                                    m.start(), m.end(), WEIGHTS["stated_event" if stated else "event"]))
     out.sort(key=lambda e: e.char_start)
     return out
 
 
-def _dated_sentences(report: ReportSegment) -> list[YearEvidence]:
+def _dated_sentences(report: ReportSegment, events: list[YearEvidence]) -> list[YearEvidence]:
+    """`2015年是…`, `2015年，…`: the year a sentence opens with, unless an event stated in the same sentence
+    names another (`2023年是中国共产党建党一百周年` is 2021 written wrong)."""
+    stated = [e for e in events if e.source == "stated_event"]
     out = []
     for sent in report.sentences:
-        if sent.start == report.title_start:
+        if sent.start == report.title_start or sent.section == "other":
             continue
         m = DATED_SENTENCE_START_RE.match(sent.text)
         if m:
-            role = "plan" if sent.section == "plan" else "report"
-            out.append(YearEvidence(int(m.group("y")), role, "dated_sentence", sent.text[:30],
-                                    sent.start + m.start("y"), sent.start + m.end()))
+            year = int(m.group("y"))
+            if any(sent.start <= e.char_start < sent.end and e.year != year for e in stated):
+                continue
+            out.append(YearEvidence(year, _role(sent), "dated_sentence", sent.text[:30],
+                                    sent.start + m.start("y"), sent.start + m.end(), WEIGHTS["dated_sentence"]))
+    return out
+
+
+DATE_IN_LINE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])")
+# `第十二届全国人民代表大会第四次会议`: the national congress's term began in a known year, one session a year.
+NPC_SESSION_RE = re.compile(r"第(?P<term>[一二三四五六七八九十]{1,3})届全国人民代表大会第(?P<session>[一二三四五六七八九十]{1,2})次会议")
+NPC_TERM_START = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998, 10: 2003,
+                  11: 2008, 12: 2013, 13: 2018, 14: 2023, 15: 2028}
+# Reports delivered or published in the first half of a year review the year before it.
+EARLY_MONTHS = 6
+
+
+def _delivery_evidence(text: str, report: ReportSegment) -> list[YearEvidence]:
+    """The dateline (`——2016年3月5日在…会议上`), a publication date, the congress session: when the report was
+    delivered, hence which year it reviews."""
+    out: list[YearEvidence] = []
+    for sent in report.sentences:
+        if sent.section != "other" and sent.paragraph > 0:
+            break  # the front matter only
+        line = sent.text.translate(FULL_WIDTH_DIGITS)
+        source = ("dateline" if DATELINE_RE.match(line) else
+                  "publication_date" if METADATA_RE.match(line) else None)
+        m = DATE_IN_LINE_RE.search(line) if source else None
+        if m:
+            year, month = int(m.group("y")), int(m.group("m"))
+            reviewed = year - 1 if month <= EARLY_MONTHS else year
+            out.append(YearEvidence(reviewed, "report", source, sent.text[:40], sent.start, sent.end,  # type: ignore[arg-type]
+                                    WEIGHTS[source]))  # type: ignore[index]
+        s = NPC_SESSION_RE.search(line)
+        if s:
+            term = parse_chinese_integer(s.group("term"))
+            if term in NPC_TERM_START:
+                delivered = NPC_TERM_START[term] + parse_chinese_integer(s.group("session")) - 1
+                out.append(YearEvidence(delivered - 1, "report", "session", s.group(0), sent.start + s.start(),
+                                        sent.start + s.end(), WEIGHTS["session"]))
+    return out
+
+
+def _heading_evidence(report: ReportSegment) -> list[YearEvidence]:
+    """A part heading that names its year: `一、2014年工作回顾` (report), `二、2015年工作总体部署` (plan)."""
+    out = []
+    starts = [s.start for s in report.sentences]
+    for h in report.headings:
+        sent = _sentence_at(report, starts, h.start)
+        m = HEADING_YEAR_RE.search(h.text)
+        if sent is None or m is None or sent.section not in ("result", "plan"):
+            continue
+        out.append(YearEvidence(int(m.group(1).translate(FULL_WIDTH_DIGITS)), _role(sent), "heading", h.text[:30],
+                                h.start + m.start(), h.start + m.end(), WEIGHTS["heading"]))
+    return out
+
+
+def _title_evidence(report: ReportSegment) -> list[YearEvidence]:
+    t_report, t_plan, placeholder = title_years(report.title)
+    if report.title is None or report.title_start is None or placeholder:
+        return []
+    # A title whose plan year is not after its report year contradicts itself: it counts, but little.
+    trusted = t_report is None or t_plan is None or t_plan > t_report
+    weight = WEIGHTS["title" if trusted else "untrusted_title"]
+    span = (report.title_start, report.title_start + len(report.title))
+    out = []
+    if t_report is not None:
+        out.append(YearEvidence(t_report, "report", "title", report.title, *span, weight))
+    if t_plan is not None:
+        out.append(YearEvidence(t_plan, "plan", "title", report.title, *span, weight))
+    return out
+
+
+def _weekday_evidence(report: ReportSegment) -> list[YearEvidence]:
+    """`10月14日星期四`: the one year near the others in which that date falls on that weekday."""
+    out = []
+    for sent in report.sentences:
+        for m in WEEKDAY_DATE_RE.finditer(sent.text):
+            fits = weekday_years(m.group(0))
+            if fits and len(fits) <= 6:
+                out.extend(YearEvidence(y, _role(sent), "weekday", m.group(0), sent.start + m.start(),
+                                        sent.start + m.end(), WEIGHTS["weekday"] / len(fits)) for y in fits)
     return out
 
 
@@ -223,64 +333,64 @@ def weekday_years(text: str, lo: int = 1990, hi: int = 2035) -> set[int] | None:
     return years
 
 
-def _vote(evidence: list[YearEvidence], role: str) -> int | None:
-    years = Counter(e.year for e in evidence if e.role == role)
-    if not years:
-        return None
-    return years.most_common(1)[0][0]
+def _reviewed_year_scores(evidence: list[YearEvidence]) -> dict[int, float]:
+    """The weight of evidence for each candidate reviewed year (a plan year y speaks for y - 1)."""
+    scores: dict[int, float] = {}
+    dated: Counter[int] = Counter()
+    for e in evidence:
+        year = e.year if e.role == "report" else e.year - 1
+        weight = e.weight
+        if e.source == "dated_sentence":
+            weight = min(weight, DATED_SENTENCE_CAP - dated[year])
+            dated[year] += weight
+        scores[year] = scores.get(year, 0.0) + max(weight, 0.0)
+    return scores
+
+
+def _describe(e: YearEvidence) -> str:
+    return f"{e.source} {e.year} ({e.quote[:30]})"
 
 
 def infer_years(text: str, report: ReportSegment) -> ReportMeta:
-    """Report and plan year: dated events beat dated sentences, which beat the title; the rest is inferred."""
+    """Report and plan year as a weighed judgement over all the evidence the report gives (WEIGHTS); the
+    evidence, the winner and what disagreed are kept in `year_evidence`."""
     t_report, t_plan, placeholder = title_years(report.title)
     events = _events(text, report)
-    dated = _dated_sentences(report)
-    report_year = plan_year = None
-    sources: list[str] = []
-    for evidence, name in ((events, "event"), (dated, "dated_sentence")):
-        r, p = _vote(evidence, "report"), _vote(evidence, "plan")
-        if report_year is None and r is not None:
-            report_year = r
-            sources.append(f"report_year from {name}: " + next(e.quote for e in evidence if e.role == "report" and e.year == r))
-        if plan_year is None and p is not None:
-            plan_year = p
-            sources.append(f"plan_year from {name}: " + next(e.quote for e in evidence if e.role == "plan" and e.year == p))
-    title_credible = (report_year is None or t_report in (None, report_year)) and (
-        plan_year is None or t_plan in (None, plan_year))
-    if not title_credible:
-        sources.append(f"title not credible: {report.title}")
-    elif report_year is None and t_report is not None and (plan_year is None or t_report < plan_year):
-        report_year = t_report
-        sources.append(f"report_year from title: {report.title}")
-    if title_credible and plan_year is None and t_plan is not None and (report_year is None or t_plan > report_year):
-        plan_year = t_plan
-        sources.append(f"plan_year from title: {report.title}")
-    if report_year is None:
-        body = "\n".join(s.text for s in report.sentences if s.section != "plan")
-        fits = weekday_years(body)
-        near = sorted(y for y in (fits or ()) if t_report is None or abs(y - t_report) <= 6)
-        if len(near) == 1:
-            report_year = near[0]
-            sources.append(f"report_year from weekday and date (only {near[0]} fits)")
-    if report_year is None:
+    evidence = (_title_evidence(report) + _delivery_evidence(text, report) + _heading_evidence(report)
+                + events + _dated_sentences(report, events) + _weekday_evidence(report))
+    scores = _reviewed_year_scores(evidence)
+    report_year: int | None = None
+    notes: list[str] = []
+    if scores:
+        report_year = max(scores, key=lambda y: (scores[y], y == t_report))
+        support = [e for e in evidence if (e.year if e.role == "report" else e.year - 1) == report_year]
+        notes.append(f"report_year {report_year} (weight {scores[report_year]:g}): "
+                     + ", ".join(_describe(e) for e in support[:5]))
+    else:
         written = Counter(int(m.group("y")) for s in report.sentences if s.section != "plan" and s.start != report.title_start
                           for m in WRITTEN_YEAR_RE.finditer(s.text))
         if written:
             report_year = written.most_common(1)[0][0]
-            sources.append(f"report_year from the most written year ({written[report_year]}×)")
-    if report_year is None and plan_year is not None:
-        report_year = plan_year - 1
-        sources.append("report_year = plan_year - 1")
-    if plan_year is None and report_year is not None:
-        plan_year = report_year + 1
-        sources.append("plan_year = report_year + 1")
+            notes.append(f"report_year {report_year} from the most written year ({written[report_year]}x)")
+    has_plan = any(s.section == "plan" for s in report.sentences)
+    plan_year = report_year + 1 if report_year is not None and (has_plan or t_plan is not None) else None
+    if plan_year is not None:
+        notes.append(f"plan_year {plan_year} = report_year + 1 (" + ("the report has a plan part)" if has_plan
+                                                                    else "the title names a plan year)"))
+    elif report_year is not None:
+        notes.append("no plan_year: the report has no plan part")
+    overruled = tuple(e for e in evidence if e.source != "dated_sentence" and e.weight >= WEIGHTS["dated_sentence"]
+                      and (e.year if e.role == "report" else e.year - 1) != report_year)
+    if overruled:
+        notes.append("disagreed: " + ", ".join(_describe(e) for e in overruled[:5]))
     return ReportMeta(
         org_name=find_org(text, report),
         report_year=report_year,
         plan_year=plan_year,
-        year_evidence="; ".join(sources),
+        year_evidence="; ".join(notes),
         title_report_year=t_report,
         title_plan_year=t_plan,
         title_has_placeholder_year=placeholder,
-        evidence=tuple(events + dated),
+        evidence=tuple(evidence),
+        overruled=overruled,
     )

@@ -35,6 +35,7 @@ OPENING_SENTENCE_RE = re.compile(
     r"^(?:现在，?)?我代表.{0,40}(?:报告|作)|^受.{0,20}委托|现将.{0,80}报告如下|请予审议")
 # A body paragraph is prose: a front-matter line is short and has no full stop.
 FRONT_LINE_MAX = 40
+PROSE_MIN_CHARS = 8
 
 # Paragraphs with a purpose of their own inside the review: thanks and lessons (`other`), and the
 # problems paragraph, often without a heading (`我们也清醒看到…困难和挑战`).
@@ -165,7 +166,7 @@ def is_front_matter(line: str) -> bool:
 def is_prose(line: str) -> bool:
     """A line of body text: a sentence, not chrome, a title or a heading."""
     s = line.strip()
-    return "。" in s and len(s) >= 20 and not OPENING_SENTENCE_RE.search(s) and not METADATA_RE.match(s)
+    return "。" in s and len(s) >= PROSE_MIN_CHARS and not OPENING_SENTENCE_RE.search(s) and not METADATA_RE.match(s)
 
 
 def heading_style(line: str) -> str | None:
@@ -251,7 +252,7 @@ def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
                 starts.append((s, title, ts))
                 current_title, has_body = compact, False
             continue
-        if has_body and OPENING_GREETING_RE.match(ln) and starts:
+        if has_body and OPENING_GREETING_RE.match(ln) and starts and next_non_blank[i]:
             starts.append((_front_start(lines, i), None, None))
             current_title, has_body = "", False
             continue
@@ -317,6 +318,8 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
 def _is_front_line(body: str, heading: Heading | None) -> bool:
     """Still in the front matter: a short line that is no section heading, a greeting, or the sentence that
     announces the report (`现在，我代表国务院，向大会报告政府工作`)."""
+    if DATELINE_RE.match(body):
+        return True
     if heading is not None and (heading.kind is not None or heading.style != "plain"):
         return False
     return bool(GREETING_RE.match(body) or OPENING_SENTENCE_RE.search(body[:80]) or is_front_matter(body))
