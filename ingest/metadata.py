@@ -162,14 +162,74 @@ def title_years(title: str | None) -> tuple[int | None, int | None, bool]:
     return report, plan, placeholder
 
 
+# The front matter's speaker or issuer line: `南阳市财政局局长  赵鹏`, `国务院总理`, `黄石市财政局`.
+SPEAKER_RE = re.compile(
+    rf"^(?P<org>[\u4e00-\u9fff]{{1,20}}?{ORG_SUFFIX})(?:代?(?:总理|省长|市长|区长|县长|州长|主席|局长|厅长|主任|部长|司长"
+    rf"|理事长|会长|秘书长)|\s|$)")
+SOURCE_ORG_RE = re.compile(r"^(?:来\s*源|发布机构|信息来源)\s*[：:]?\s*(?P<org>[\u4e00-\u9fff]{2,20}(?:司|局|厅|部|委|办|院|政府|中心))\s*$")
+# A place that qualifies a bare `省人民政府`: from the title or the dateline (`在云南省第十四届人民代表大会`).
+PLACE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|省|市|区|县|州|旗|盟))")
+DATELINE_PLACE_RE = re.compile(r"在(?P<place>[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|省|市|区|县|州|旗|盟))第")
+BARE_LEVEL_RE = re.compile(r"^(?:自治区|自治州|自治县|省|市|区|县|州|旗|盟)")
+YEAR_PREFIX_RE = re.compile(r"^(?:关于)?(?:[\d０-９]{4}|[Xx]{2,4})?年?(?:度)?")
+
+
+def _front(report: ReportSegment) -> list[Sentence]:
+    """The report's front matter: the lines before its body (title block, dateline, speaker, source)."""
+    out = []
+    for sent in report.sentences:
+        if sent.section != "other" or sent.paragraph > 0:
+            break
+        out.append(sent)
+    return out
+
+
+def _place(report: ReportSegment, front: list[Sentence]) -> str | None:
+    for sent in front:
+        m = DATELINE_PLACE_RE.search(sent.text)
+        if m and DATELINE_RE.match(sent.text):
+            return m.group("place")
+    if report.title:
+        m = PLACE_RE.match(YEAR_PREFIX_RE.sub("", report.title))
+        if m and not BARE_LEVEL_RE.match(m.group("place")):
+            return m.group("place")
+    return None
+
+
+def _qualified(org: str, place: str | None) -> str:
+    """`省政府` of a report whose dateline or title names 吉林省 is 吉林省人民政府."""
+    if place and BARE_LEVEL_RE.match(org):
+        level = BARE_LEVEL_RE.match(org).group(0)  # type: ignore[union-attr]
+        if place.endswith(level):
+            org = place + org[len(level):]
+    return re.sub(r"(?<=[省市区县州旗盟])政府$", "人民政府", org)
+
+
 def find_org(text: str, report: ReportSegment) -> str | None:
-    """The organisation, from the first sentences (`区科技创新局（区科学技术协会）严格按照…`) or the title."""
-    body = [s for s in report.sentences if s.start != report.title_start][:6]
-    for sent in body:
+    """The organisation: the speaker or issuer in the front matter, else the one the opening sentence speaks
+    for (`我代表省人民政府`), else the title's, else the first sentence's subject (`区科技创新局…严格按照…`);
+    a bare `省政府` is qualified with the place the title or dateline names."""
+    front = _front(report)
+    place = _place(report, front)
+    for sent in front:
+        if sent.start == report.title_start:
+            continue
+        line = sent.text.strip()
+        m = SOURCE_ORG_RE.search(line[line.find("来源"):] if "来源" in line else line)
+        if m is None and len(line) <= 40:
+            m = SPEAKER_RE.match(line)
+        if m:
+            return _qualified(m.group("org"), place)
+    body = [s for s in report.sentences[len(front):len(front) + 6]]
+    for sent in front + body:
         for rx in ORG_ANCHORS:
             m = rx.search(sent.text)
             if m:
-                return m.group("org")
+                return _qualified(m.group("org"), place)
+    if report.title:
+        m = re.match(rf"^(?P<org>.{{1,20}}?{ORG_SUFFIX})", YEAR_PREFIX_RE.sub("", report.title))
+        if m:
+            return _qualified(m.group("org"), place)
     for sent in body:
         for clause in re.split(r"[，,。；：]", sent.text):
             clause = CLAUSE_LEAD_RE.sub("", clause.strip())
@@ -177,11 +237,7 @@ def find_org(text: str, report: ReportSegment) -> str | None:
                 continue
             m = ORG_RE.match(clause)
             if m and len(m.group(0)) >= 2:
-                return m.group(0)
-    if report.title:
-        m = re.match(rf"^(?P<org>.{{1,20}}?{ORG_SUFFIX})", re.sub(r"^关于", "", report.title))
-        if m:
-            return m.group("org")
+                return _qualified(m.group(0), place)
     return None
 
 
