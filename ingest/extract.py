@@ -49,6 +49,9 @@ ARTICLE_WORDS = tuple("一" + w for w in (
 LATIN_AROUND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+＋/")
 NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔"}
 CN_FIXED_AFTER = frozenset("”\"」』")
+# A target outside the plan part counts only where the sentence looks ahead (`明年力争…`): a target quoted in
+# the review (`预期目标是…，实际完成…`) is last year's, for plan attainment, not a plan target.
+FORWARD_RE = re.compile(r"明年|下一步|新的一年|今后|来年|下一年")
 PLAN_CUE_RE = re.compile(r"力争|预计|目标是|目标为|拟(?=[新增完成建设培训举办开展实现达到引进])|计划(?=[新增完成建设培训举办开展实现达到引进])")
 
 # Clause boundaries for subjects and cues.
@@ -342,13 +345,14 @@ class _SentenceContext:
 
     breaks: list[int]  # offsets of the clause breaks in the sentence: a clause is found by bisection
     periods: list[tuple[int, str]]  # (end offset, text) of each period phrase
-    plan_cue: bool
+    plan_cue: bool  # a target cue in a sentence that looks ahead
     has_respectively: bool
 
     @classmethod
     def of(cls, text: str, sent: Sentence) -> _SentenceContext:
         return cls([b.start() for b in CLAUSE_BREAK_RE.finditer(text, sent.start, sent.end)],
-                   _periods(text, sent), bool(PLAN_CUE_RE.search(sent.text)), "分别" in sent.text)
+                   _periods(text, sent), bool(PLAN_CUE_RE.search(sent.text) and FORWARD_RE.search(sent.text)),
+                   "分别" in sent.text)
 
     def period_before(self, pos: int) -> str | None:
         """The last period phrase ending at or before pos."""

@@ -335,6 +335,8 @@ class _SectionState:
     last_ordinal: dict[str, int] = field(default_factory=dict)
     closed: bool = False  # after the closing exhortation or the notes
     review_year: int | None = None  # the year a results heading names (`一、2014年工作回顾`)
+    planned_year: int | None = None  # the year a plan heading names (`二、2015年工作总体部署`)
+    appendix: bool = False  # an appendix after the closing words begins on the next line
     style_rank: dict[str, int] = field(default_factory=dict)  # heading styles in order of first use = depth
     stack: list[Heading] = field(default_factory=list)  # the open headings, outermost first
 
@@ -390,10 +392,7 @@ def _track_numbering(state: _SectionState, style: str, ordinal: str) -> bool:
 def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None:
     restarted = _track_numbering(state, h.style, h.ordinal)
     if state.closed:
-        if h.kind == "plan" or APPENDIX_RE.match(h.text):
-            state.closed, state.section = False, "plan"  # an appendix of next year's targets
-        else:
-            state.section = "other"
+        state.section = "other"
         return
     if state.statistical:
         state.section = "result"
@@ -401,6 +400,8 @@ def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None
     year = _heading_year(h.text)
     if h.kind == "result" and year is not None and state.review_year is None:
         state.review_year = year
+    if h.kind == "plan" and year is not None:
+        state.planned_year = year
     if h.kind is not None and (h.style in (state.top_style, "plain") or h.kind != "result"):
         if not _weak_plan_subheading(state, h):
             state.section = h.kind
@@ -448,7 +449,17 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
         m = ORDINAL_WORD_RE.match(body)
         restarted = _track_numbering(state, style, m.group(1) if m and style != "dash" else "")
     if state.closed:
+        if APPENDIX_RE.match(body):
+            state.closed, state.appendix, state.section = False, True, "other"
         return "other"
+    if state.appendix:  # the appendix's first line says what it holds: next year's list, or notes
+        state.appendix = False
+        year = _heading_year(body)
+        ahead = year is not None and (
+            (state.review_year is not None and year > state.review_year)
+            or (state.planned_year is not None and year >= state.planned_year))
+        state.section = "plan" if ahead or heading_kind(body) == "plan" else "other"
+        return state.section
     if NOTE_RE.match(body):
         if re.match(r"^注\s*[：:]\s*$", body):
             state.closed = True  # a block of notes closes the body
@@ -467,9 +478,22 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
         return "other"
     elif state.section == "result" and (PROBLEM_PARAGRAPH_RE.search(body) or PROBLEM_OPENING_RE.search(body[:300])):
         state.section = "problem"
+    elif state.section == "problem" and _resumes_review(state, body):
+        state.section = "result"
     elif state.section == "other":
         state.section = "result"
     return state.section
+
+
+# A paragraph that opens on the reviewed year or the five years just past takes the review up again after
+# a problems paragraph (`2015年是“十二五”收官之年。过去五年…`).
+REVIEW_RESUMES_RE = re.compile(r"^(?:过去五年|五年来|这五年|回顾过去五年)")
+
+
+def _resumes_review(state: _SectionState, body: str) -> bool:
+    year = _heading_year(body[:6])
+    return bool(REVIEW_RESUMES_RE.match(body)) or (year is not None and year == state.review_year
+                                                     and body[4:6].translate(FULL_WIDTH_DIGITS) in ("年是", "年，"))
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1,0 +1,128 @@
+"""Report structure in the Chinese report grammar: where a report starts, its organisation, its years and the
+section of each line. Each case is a general pattern of real reports, written small."""
+
+from __future__ import annotations
+
+from ingest.document import parse_text
+from ingest.segment import find_report_starts
+
+GWR = """下载
+打印
+【字号：
+加大
+】
+2026年江南省政府工作报告
+——2026年1月27日在江南省第十四届人民代表大会第五次会议上
+来源：江南日报
+时间：2026-02-01
+省长 张三
+各位代表：
+现在，我代表省政府，向大会报告工作，请予审议。
+一、工作回顾
+2025年是“十四五”收官之年。全省地区生产总值增长5.2%，新增城镇就业30万人。
+各位代表！这些成绩的取得，是全省人民共同奋斗的结果。在此，我代表省人民政府，向全省人民表示衷心感谢！
+我们也清醒地认识到，发展中还存在不少困难和问题，财政收入下降3.1%。
+二、2026年工作安排
+今年是“十五五”开局之年。主要预期目标是：地区生产总值增长5%左右，城镇新增就业28万人以上。
+（一）扩大有效需求。全年新开工项目500个。
+各位代表！让我们紧密团结，为实现全年目标任务而努力奋斗！
+附件
+2026年十件民生实事
+1.新建学校20所。
+"""
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The section of the first sentence of each line that holds a mention, by the line's first words."""
+    parsed = parse_text(text)
+    out = {}
+    for m in parsed.mentions:
+        line = text[text.rfind("\n", 0, m.char_start) + 1:].split("\n", 1)[0]
+        out.setdefault(line[:8], m.section)
+    return out
+
+
+def test_a_government_work_report_is_one_report_whatever_its_title_block_holds() -> None:
+    starts = find_report_starts(GWR)
+    assert len(starts) == 1 and starts[0][0] == 0 and starts[0][1] == "2026年江南省政府工作报告"
+
+
+def test_a_title_repeated_or_broken_over_two_lines_does_not_start_a_report() -> None:
+    text = ("关于江城市2025年预算执行情况和2026年预算草案的报告\n来源：江城市财政局\n"
+            "关于江城市2025年预算执行情况\n和2026年预算草案的报告\n——2026年1月15日在江城市第十五届人民代表大会第五次会议上\n"
+            "江城市财政局\n各位代表：\n受市人民政府委托，现将预算执行情况报告如下，请予审议。\n"
+            "一、2025年财政预算执行情况\n全市一般公共预算收入120亿元，增长3%。\n")
+    assert len(find_report_starts(text)) == 1
+
+
+def test_a_new_title_after_body_text_starts_the_next_report_and_a_part_title_does_not() -> None:
+    first = "2016年财政收支情况\n2017年1月23日 来源：国库司\n一、收入情况\n全国一般公共预算收入159552亿元，同比增长4.5%。\n"
+    second = "2017年财政收支情况\n2018年1月25日 来源：国库司\n一、收入情况\n全国一般公共预算收入172567亿元，同比增长7.4%。\n"
+    starts = find_report_starts(first + second)
+    assert [t for _, t, _ in starts] == ["2016年财政收支情况", "2017年财政收支情况"]
+    summary = "2023年工作总结\n一年来，我局新增企业12家，完成投资3亿元。\n2024年工作计划\n明年新增企业15家。\n"
+    assert len(find_report_starts(summary)) == 1
+    # The same title again, followed by a greeting, is a second report (two years' reports in one file).
+    assert len(find_report_starts(summary + "2023年工作总结\n各位理事：\n一年来，我局新增企业9家。\n")) == 2
+
+
+def test_an_opening_greeting_after_body_text_starts_a_report() -> None:
+    one = "——2024年3月5日在第十四届全国人民代表大会第二次会议上\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n一、2023年工作回顾\n国内生产总值增长5.2%。\n"
+    two = one.replace("2024年3月5日", "2025年3月5日").replace("第二次", "第三次").replace("2023年", "2024年")
+    starts = find_report_starts(one + two)
+    assert len(starts) == 2 and (one + two)[starts[1][0]:].startswith("——2025年3月5日")
+
+
+def test_a_government_work_report_reviews_the_year_before_the_one_it_is_delivered_in() -> None:
+    (seg, meta), = parse_text(GWR).reports
+    assert (meta.report_year, meta.plan_year) == (2025, 2026)
+    assert "title" in meta.year_evidence and "dateline" in meta.year_evidence
+    assert meta.org_name == "江南省人民政府"  # `省政府` in the opening sentence, qualified by the title's place
+
+
+def test_an_event_in_the_plan_part_names_the_plan_year_not_the_report_year() -> None:
+    # No title, no dateline: the review heading and a plan-part event phrase are the only evidence.
+    text = ("各位代表：\n现在，我代表国务院，向大会报告政府工作。\n一、2015年工作回顾\n国内生产总值增长6.9%。\n"
+            "二、2016年重点工作\n今年是“十三五”开局之年，要决胜全面建成小康社会。国内生产总值增长6.5%至7%。\n")
+    (_, meta), = parse_text(text).reports
+    assert (meta.report_year, meta.plan_year) == (2015, 2016)
+
+
+def test_a_statistical_release_has_no_plan_year_and_no_plan_section() -> None:
+    text = ("2025年江城市国民经济和社会发展统计公报\n发布日期：2026-04-20\n江城市统计局\n"
+            "一、综合\n全年地区生产总值5000亿元，增长5.1%。今年以来，新增市场主体3万户。\n注：\n1.本公报数据为初步统计数。\n")
+    (_, meta), = parse_text(text).reports
+    assert (meta.report_year, meta.plan_year, meta.org_name) == (2025, None, "江城市统计局")
+    assert {m.section for m in parse_text(text).mentions if "5000亿元" in m.number_text or "3万户" in m.number_text} == {"result"}
+
+
+def test_sections_follow_headings_and_the_purpose_of_each_paragraph() -> None:
+    sections = _sections(GWR)
+    assert sections["2025年是“十"] == "result"
+    assert sections["我们也清醒地认识"] == "problem"
+    assert sections["今年是“十五五”"] == "plan"
+    assert sections["（一）扩大有效需"] == "plan"
+    assert sections["1.新建学校20"] == "plan"  # an appendix of next year's targets after the closing words
+    assert all(s != "result" for line, s in sections.items() if line.startswith("各位代表"))
+
+
+def test_only_targets_of_the_plan_year_are_plan_targets() -> None:
+    parsed = parse_text(GWR)
+    flagged = {m.number_text for m in parsed.mentions if m.is_plan_target}
+    assert {"5%左右", "28万人以上", "500个"} <= flagged
+    assert not flagged & {"5.2%", "30万人"}
+    review = parse_text("2025年工作总结\n一、工作成效\n年初预期目标是新增企业10家，实际新增12家。\n")
+    assert not any(m.is_plan_target for m in review.mentions)
+
+
+def test_a_title_overruled_by_the_text_is_a_finding_and_a_future_target_year_is_not() -> None:
+    text = ("科协2023年工作总结及2023年工作计划\n各位理事：\nXX年是新中国成立60周年的大庆之年，新增会员120人。\n"
+            "到2035年，会员达到5000人。\n")
+    parsed = parse_text(text)
+    (_, meta), = parsed.reports
+    assert meta.report_year == 2009
+    contradictions = [f for f in parsed.findings if f.check_name == "year_contradicts_text"]
+    assert any("title says 2023" in f.message for f in contradictions)
+    assert not any("2035" in f.message for f in contradictions)
+    dated = parse_text(GWR.replace("今年是“十五五”开局之年。", "到2035年基本实现现代化。"))
+    assert not [f for f in dated.findings if f.check_name == "year_contradicts_text"]
