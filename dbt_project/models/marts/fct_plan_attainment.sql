@@ -10,7 +10,19 @@
 {%- set organisations = organisations_to_rebuild(plan_attainment_metric_columns(), plan_attainment_also()) %}
 
 with targets as (
-    select * from {{ ref('fct_plan_target') }}
+    select
+        *,
+        -- a ceiling (`控制在5.5%左右`, `3%以内`, a price rise, a deficit) is met from below, a floor from above,
+        -- an `about` target of either kind within a tolerance of it
+        case
+            when approx = 'at_most' then 'at_most'
+            when approx in ('at_least', 'more_than') then 'at_least'
+            when regexp_matches(subject, '{{ var("ceiling_subjects") }}') then
+                case when approx = 'about' then 'about_at_most' else 'at_most' end
+            when approx = 'about' then 'about_at_least'
+            else 'at_least'
+        end as target_direction
+    from {{ ref('fct_plan_target') }}
     where org_name is not null and plan_year is not null and {{ in_list('org_name', organisations) }}
 ),
 
@@ -27,7 +39,9 @@ actuals as (
         reports.report_year as actual_year
     from {{ ref('fct_metric') }} as metrics
     inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
-    where not metrics.is_plan_target and {{ in_list('reports.org_name', organisations) }}
+    -- the reviewed year's outcomes only: a target quoted in the review or a figure of another part is no actual
+    where not metrics.is_plan_target and metrics.section = 'result'
+        and {{ in_list('reports.org_name', organisations) }}
 ),
 
 next_year_reports as (
@@ -40,16 +54,24 @@ matched as (
         targets.metric_id as target_metric_id,
         actuals.metric_id as actual_metric_id,
         actuals.value as actual_value,
+        -- the review's first statement of the metric is its headline figure (`国内生产总值增长6.9%`)
         row_number() over (
             partition by targets.metric_id
-            order by abs(actuals.value - targets.value), actuals.char_start, actuals.metric_id
+            order by actuals.char_start, actuals.metric_id
         ) as closeness
     from targets
     inner join actuals
         on actuals.org_name = targets.org_name
         and actuals.actual_year = targets.plan_year
-        -- the canonical metric when both link to one, else the subject as written
-        and coalesce(actuals.metric_code, actuals.subject) = coalesce(targets.metric_code, targets.subject)
+        -- the canonical metric when both link to one, else the subject as written (long enough to name a thing)
+        and (
+            actuals.metric_code = targets.metric_code
+            or (
+                actuals.metric_code is null and targets.metric_code is null
+                and actuals.subject = targets.subject
+                and length(targets.subject) >= {{ var('attainment_min_subject_chars') }}
+            )
+        )
         and actuals.unit = targets.unit
         and actuals.kind = targets.kind
 )
@@ -62,10 +84,18 @@ select
     targets.value as target_value,
     matched.actual_value,
     targets.unit,
+    targets.target_direction,
     case when targets.value <> 0 then matched.actual_value / targets.value end as attainment_ratio,
     case
         when matched.actual_metric_id is null then 'no_actual_reported'
-        when matched.actual_value >= targets.value then 'met'
+        when targets.target_direction = 'at_most' and matched.actual_value <= targets.value then 'met'
+        when targets.target_direction = 'at_least' and matched.actual_value >= targets.value then 'met'
+        when targets.target_direction = 'about_at_most'
+            and matched.actual_value <= targets.value + abs(targets.value) * {{ var('about_target_tolerance') }}
+            then 'met'
+        when targets.target_direction = 'about_at_least'
+            and matched.actual_value >= targets.value - abs(targets.value) * {{ var('about_target_tolerance') }}
+            then 'met'
         else 'missed'
     end as status,
     targets.metric_id as target_metric_id,
