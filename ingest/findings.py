@@ -177,6 +177,11 @@ def year_findings(report: ReportSegment, meta: ReportMeta) -> list[Finding]:
         if m and int(m.group(0)) != e.year:
             out.append(Finding("year_contradicts_text", report.seq, e.char_start, e.char_end,
                                f"{m.group(0)} written for {e.quote}, which is {e.year}", sentence))
+        elif e in meta.overruled:
+            said = meta.report_year if e.role == "report" else meta.plan_year
+            out.append(Finding("year_contradicts_text", report.seq, e.char_start, e.char_end,
+                               f"the text says {e.quote} ({e.year}) happens in the {e.role} year, "
+                               f"judged {said} ({meta.year_evidence.split(';')[0]})", sentence))
     self_dated = any(e.source in SELF_DATING_SOURCES and e.weight >= 1 and e not in meta.overruled
                      for e in meta.evidence)
     if self_dated or meta.plan_year is None:
