@@ -143,6 +143,10 @@ def _clause_after(text: str, pos: int, sent_end: int) -> str:
     return text[pos:j]
 
 
+# A year written digit by digit in Chinese numerals (`二〇一五年`), not a duration of years.
+CHINESE_CALENDAR_YEAR_RE = re.compile(r"^[一二][〇○零一二三四五六七八九]{3}年$")
+
+
 def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
     before = matching[max(0, q.start - 2):q.start]
     after = matching[q.end:q.end + 4]
@@ -151,8 +155,9 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
     if after and (after[0] in LATIN_AROUND or after[0].isdigit()):
         return True
     raw_unit_text = q.number_text
-    if q.unit == "year" and not q.is_chinese and 1900 <= q.value <= 2100 and raw_unit_text.endswith("年"):
-        return True  # a calendar year
+    if q.unit == "year" and raw_unit_text.endswith("年") and (
+            (not q.is_chinese and 1900 <= q.value <= 2100) or CHINESE_CALENDAR_YEAR_RE.match(raw_unit_text)):
+        return True  # a calendar year (`2015年`, `二〇一五年`)
     if q.unit == "count" and not q.classifier and before in UNIT_BEFORE:
         return False
     if q.unit == "count" and not q.classifier:

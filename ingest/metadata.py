@@ -294,7 +294,10 @@ def _dated_sentences(report: ReportSegment, events: list[YearEvidence]) -> list[
     return out
 
 
-DATE_IN_LINE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])")
+DATE_IN_LINE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*(?:月|[-/.])")
+# `二〇一五年一月`: a year written digit by digit in Chinese numerals.
+CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+CHINESE_YEAR_RE = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
 # `第十二届全国人民代表大会第四次会议`: the national congress's term began in a known year, one session a year.
 NPC_SESSION_RE = re.compile(r"第(?P<term>[一二三四五六七八九十]{1,3})届全国人民代表大会第(?P<session>[一二三四五六七八九十]{1,2})次会议")
 NPC_TERM_START = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998, 10: 2003,
@@ -310,12 +313,13 @@ def _delivery_evidence(text: str, report: ReportSegment) -> list[YearEvidence]:
     for sent in report.sentences:
         if sent.section != "other" and sent.paragraph > 0:
             break  # the front matter only
-        line = sent.text.translate(FULL_WIDTH_DIGITS)
+        line = CHINESE_YEAR_RE.sub(lambda y: y.group(0).translate(CHINESE_DIGITS), sent.text.translate(FULL_WIDTH_DIGITS))
         source = ("dateline" if DATELINE_RE.match(line) else
                   "publication_date" if METADATA_RE.match(line) else None)
         m = DATE_IN_LINE_RE.search(line) if source else None
         if m:
-            year, month = int(m.group("y")), int(m.group("m"))
+            year = int(m.group("y"))
+            month = int(m.group("m")) if m.group("m").isdigit() else parse_chinese_integer(m.group("m"))
             reviewed = year - 1 if month <= EARLY_MONTHS else year
             out.append(YearEvidence(reviewed, "report", source, sent.text[:40], sent.start, sent.end,  # type: ignore[arg-type]
                                     WEIGHTS[source]))  # type: ignore[index]

@@ -25,7 +25,7 @@ OPENING_GREETING_RE = re.compile(r"^\s*(?:各位(?:代表|理事|委员|领导|�
 # the speaker, the source and date lines of a portal, and the sentence that announces the report.
 DATELINE_RE = re.compile(
     r"^[—–―\-－─━]{1,4}\s*[（(]?\s*[\d０-９一二三四五六七八九〇○零]{4}\s*年.{0,40}?(?:会议|大会|上|日)"
-    r"|^[（(][\d０-９一二三四五六七八九〇○零]{4}年.{0,12}日在.{0,40}(?:会议|大会)")
+    r"|^[（(]?[\d０-９一二三四五六七八九〇○零]{4}\s*年.{0,12}日\s*在.{0,40}(?:会议|大会)")
 METADATA_RE = re.compile(
     r"^(?:来\s*源|时\s*间|发布(?:日期|时间|机构)|信息来源|索\s*引\s*号|主题分类|名\s*称|文\s*号|分享|字\s*[号体]"
     r"|【?字体|作者|编辑|责任编辑|浏览次数|点击数)\s*[：:]?"
@@ -66,12 +66,13 @@ ORDINAL_WORD_RE = re.compile(rf"^(?:[（(])?([{CN_ORD}]{{1,3}}|\d{{1,2}})")
 
 # Section kinds named by a heading (searched in the heading's first characters).
 HEADING_KIND_RES: list[tuple[str, re.Pattern[str]]] = [
-    ("problem", re.compile(r"存在的?(?:主要)?问题|问题和不足|不足之处|困难和问题|主要问题|差距和不足|不足和差距")),
+    ("problem", re.compile(r"存在的?(?:主要)?问题|问题[和与及](?:不足|挑战)|不足之处|困难[和与]问题|主要问题|差距[和与]不足"
+                           r"|不足[和与]差距|短板|薄弱环节")),
     ("plan", re.compile(r"工作计划|工作思路|工作打算|工作安排|工作要点|工作设想|下一步|明年|今后|新的一年|预期目标"
                         r"|目标任务|主要任务|工作任务|工作重点|重点工作|总体要求|总体部署|预算草案|预算安排|工作的建议"
-                        r"|政策取向|主要目标")),
+                        r"|政策取向|主要目标|重点任务|工作目标|主要措施")),
     ("result", re.compile(r"成效|成绩|回顾|主要工作|工作举措|完成情况|工作总结|主要做法|进展|执行情况|工作情况"
-                          r"|成果|亮点|决算|成就")),
+                          r"|成果|亮点|决算|成就|开展情况|落实情况")),
 ]
 # Plan wording strong enough to turn a results part into the plan from a sub-heading; the weaker words
 # (重点工作, 主要任务…) also title results (`（一）重点工作推进有力` under `一、2022年工作成效`).
@@ -80,7 +81,7 @@ PLAN_SUBHEADING_RE = re.compile(r"工作计划|工作思路|工作打算|工作�
 PLAN_INTRO_RE = re.compile(r"总体思路|工作思路|总体要求|指导思想|主要预期目标|预期目标是|工作安排")
 # Wording that opens a plan part whose heading was lost (checked at the start of a paragraph).
 PLAN_OPENING_RE = re.compile(
-    r"^(?:[\dXx]{2,4}年|明年|新的一年|下一步|今后|今年)[^。]{0,12}?(?:工作安排|工作计划|工作思路|工作打算|工作重点|主要预期目标|的工作|要重点|将)"
+    r"^(?:[\dXx]{2,4}年|明年|新的一年|下一步|今后|今年(?!以来))[^。]{0,12}?(?:工作安排|工作计划|工作思路|工作打算|工作重点|主要预期目标|的工作|要重点|将)"
     r"|^(?:下一步|新的一年|明年)"
 )
 PROBLEM_OPENING_RE = re.compile(
@@ -175,11 +176,16 @@ def heading_style(line: str) -> str | None:
 
 
 def heading_kind(text: str) -> str | None:
+    """The section a heading names. A heading's head noun comes last (`2023年工作目标完成情况` is a result,
+    `“十三五”发展成就和“十四五”主要目标任务` a plan), so the last cue wins; problems win over plans in a
+    heading naming both (`存在的问题和下一步打算` opens on the problems)."""
     head = text[:24]
-    for kind, rx in HEADING_KIND_RES:
-        if rx.search(head):
-            return kind
-    return None
+    found = {kind: max(m.end() for m in rx.finditer(head)) for kind, rx in HEADING_KIND_RES if rx.search(head)}
+    if not found:
+        return None
+    if "problem" in found:
+        return "problem"
+    return max(found, key=lambda kind: found[kind])
 
 
 def _is_heading_line(line: str) -> bool:

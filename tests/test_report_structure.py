@@ -126,3 +126,27 @@ def test_a_title_overruled_by_the_text_is_a_finding_and_a_future_target_year_is_
     assert not any("2035" in f.message for f in contradictions)
     dated = parse_text(GWR.replace("今年是“十五五”开局之年。", "到2035年基本实现现代化。"))
     assert not [f for f in dated.findings if f.check_name == "year_contradicts_text"]
+
+
+def test_a_dateline_in_chinese_numerals_dates_an_untitled_report_and_is_no_metric() -> None:
+    text = ("政府工作报告\n——二〇一五年一月十五日在东山区第十六届人民代表大会第五次会议上\n东山区区长　李四\n各位代表：\n"
+            "现在，我代表区人民政府，向大会报告工作，请予审议。\n一、过去一年工作回顾\n过去一年，地区生产总值完成120.5亿元。\n"
+            "二、今年工作安排\n今年的主要预期目标是：地区生产总值增长7%左右。\n")
+    parsed = parse_text(text)
+    (_, meta), = parsed.reports
+    assert (meta.report_year, meta.plan_year, meta.org_name) == (2014, 2015, "东山区人民政府")
+    assert [m.number_text for m in parsed.mentions] == ["120.5亿元", "7%左右"]
+
+
+def test_a_bureau_summary_with_its_plan_reads_its_parts_from_the_headings() -> None:
+    text = ("东江市财政局2023年工作总结和2024年工作计划\n"
+            "2023年，市财政局在市委、市政府的坚强领导下，较好完成了全年各项目标任务。\n"
+            "一、2023年工作开展情况\n（一）财政收入稳步增长。全市一般公共预算收入完成85.6亿元。\n今年以来，累计争取上级资金32.4亿元。\n"
+            "二、存在的问题\n一是财政收支矛盾突出，刚性支出增长12.3%。\n"
+            "三、2024年工作计划\n（一）抓好收入组织。力争一般公共预算收入增长5%。\n")
+    parsed = parse_text(text)
+    (_, meta), = parsed.reports
+    assert (meta.report_year, meta.plan_year, meta.org_name) == (2023, 2024, "东江市财政局")
+    assert [(m.number_text, m.section, m.is_plan_target) for m in parsed.mentions] == [
+        ("85.6亿元", "result", False), ("32.4亿元", "result", False), ("12.3%", "problem", False),
+        ("5%", "plan", True)]
