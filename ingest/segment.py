@@ -47,6 +47,8 @@ PROBLEM_PARAGRAPH_RE = re.compile(
 CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*让我们")
 NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|\[[①-⑩\d]\]|[①-⑩](?!\S{0,3}[、.]))")
 APPENDIX_RE = re.compile(r"^附\s*件\s*\d?\s*$")
+# A block of notes or definitions closes the body (`注：`, `附：名词解释`, `四、名词解释`).
+NOTES_BLOCK_RE = re.compile(r"^(?:\S{1,3}[、.．]\s*|附[：:]?\s*)?(?:注\s*[：:]?\s*$|名词解释|附注\s*[：:]?\s*$)")
 
 CN_ORD = "一二三四五六七八九十"
 # Enumerators that open a heading or a list item, by level style.
@@ -397,6 +399,8 @@ def _track_numbering(state: _SectionState, style: str, ordinal: str) -> bool:
 
 def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None:
     restarted = _track_numbering(state, h.style, h.ordinal)
+    if NOTES_BLOCK_RE.match(h.text):
+        state.closed = True
     if state.closed:
         state.section = "other"
         return
@@ -466,9 +470,10 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
             or (state.planned_year is not None and year >= state.planned_year))
         state.section = "plan" if ahead or heading_kind(body) == "plan" else "other"
         return state.section
+    if NOTES_BLOCK_RE.match(body):
+        state.closed = True
+        return "other"
     if NOTE_RE.match(body):
-        if re.match(r"^注\s*[：:]\s*$", body):
-            state.closed = True  # a block of notes closes the body
         return "other"
     if state.statistical:
         return "result"

@@ -150,3 +150,14 @@ def test_a_bureau_summary_with_its_plan_reads_its_parts_from_the_headings() -> N
     assert [(m.number_text, m.section, m.is_plan_target) for m in parsed.mentions] == [
         ("85.6亿元", "result", False), ("32.4亿元", "result", False), ("12.3%", "problem", False),
         ("5%", "plan", True)]
+
+
+def test_a_definitions_block_after_the_plan_is_other() -> None:
+    text = ("关于南江市2023年预算执行情况和2024年预算草案的报告\n南江市财政局局长　王五\n各位代表：\n"
+            "受市人民政府委托，现将预算草案提请审议。\n一、2023年预算执行情况\n全市一般公共预算收入完成85.6亿元。\n"
+            "二、2024年预算草案\n全市一般公共预算收入预计增长5%。\n三、名词解释\n1.一般公共预算：以税收为主体的财政收入，占比达80%。\n")
+    parsed = parse_text(text)
+    (_, meta), = parsed.reports
+    assert (meta.report_year, meta.plan_year, meta.org_name) == (2023, 2024, "南江市财政局")
+    assert [(m.number_text, m.section) for m in parsed.mentions] == [
+        ("85.6亿元", "result"), ("5%", "plan"), ("80%", "other")]
