@@ -222,6 +222,8 @@ def find_org(text: str, report: ReportSegment) -> str | None:
             return _qualified(m.group("org"), place)
     body = [s for s in report.sentences[len(front):len(front) + 6]]
     for sent in front + body:
+        if sent.start == report.title_start or DATELINE_RE.match(sent.text):
+            continue  # `人民代表大会` in a title or dateline is no organisation speaking
         for rx in ORG_ANCHORS:
             m = rx.search(sent.text)
             if m:

@@ -161,3 +161,11 @@ def test_a_definitions_block_after_the_plan_is_other() -> None:
     assert (meta.report_year, meta.plan_year, meta.org_name) == (2023, 2024, "南江市财政局")
     assert [(m.number_text, m.section) for m in parsed.mentions] == [
         ("85.6亿元", "result"), ("5%", "plan"), ("80%", "other")]
+
+
+def test_a_standing_committee_reports_for_itself() -> None:
+    text = ("北江省人民代表大会常务委员会工作报告\n——2024年1月22日在北江省第十四届人民代表大会第二次会议上\n"
+            "北江省人大常委会主任　赵六\n各位代表：\n现在，我代表省人民代表大会常务委员会向大会报告工作，请予审议。\n"
+            "一、2023年主要工作\n一年来，通过地方性法规25件。\n二、2024年主要任务\n今年，计划安排立法项目20件。\n")
+    (_, meta), = parse_text(text).reports
+    assert (meta.org_name, meta.report_year, meta.plan_year) == ("北江省人民代表大会常务委员会", 2023, 2024)
