@@ -365,15 +365,16 @@ def _title_evidence(report: ReportSegment) -> list[YearEvidence]:
     return out
 
 
-def _weekday_evidence(report: ReportSegment) -> list[YearEvidence]:
+def _weekday_evidence(text: str, report: ReportSegment) -> list[YearEvidence]:
     """`10月14日星期四`: the one year near the others in which that date falls on that weekday."""
     out = []
-    for sent in report.sentences:
-        for m in WEEKDAY_DATE_RE.finditer(sent.text):
-            fits = weekday_years(m.group(0))
-            if fits and len(fits) <= 6:
-                out.extend(YearEvidence(y, _role(sent), "weekday", m.group(0), sent.start + m.start(),
-                                        sent.start + m.end(), WEIGHTS["weekday"] / len(fits)) for y in fits)
+    starts = [s.start for s in report.sentences]
+    for m in WEEKDAY_DATE_RE.finditer(text, report.start, report.end):
+        sent = _sentence_at(report, starts, m.start())
+        fits = weekday_years(m.group(0))
+        if sent is not None and fits and len(fits) <= 6:
+            out.extend(YearEvidence(y, _role(sent), "weekday", m.group(0), m.start(), m.end(),
+                                    WEIGHTS["weekday"] / len(fits)) for y in fits)
     return out
 
 
@@ -419,7 +420,7 @@ def infer_years(text: str, report: ReportSegment) -> ReportMeta:
     t_report, t_plan, placeholder = title_years(report.title)
     events = _events(text, report)
     evidence = (_title_evidence(report) + _delivery_evidence(text, report) + _heading_evidence(report)
-                + events + _dated_sentences(report, events) + _weekday_evidence(report))
+                + events + _dated_sentences(report, events) + _weekday_evidence(text, report))
     scores = _reviewed_year_scores(evidence)
     report_year: int | None = None
     notes: list[str] = []
