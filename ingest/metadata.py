@@ -5,10 +5,6 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-
-# Private, but stable on the pinned Python 3.11: a pattern's parse tree (typeshed has no stubs for them).
-import re._constants as sre_constants  # type: ignore[import-not-found]
-import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,9 +49,7 @@ class DatedEvent:
     year: int | None
     ordinal_base: int | None
     note: str
-    # Literals one of which every match contains (None: no such literal): a report holding none of them
-    # cannot match, and `str.find` says so far faster than a regex pass (most reports name no event at all).
-    guards: tuple[str, ...] | None = None
+    guards: tuple[str, ...] | None = None  # required_literals(pattern)
 
     def year_of(self, m: re.Match[str]) -> int | None:
         if self.ordinal_base is None:
@@ -82,26 +76,72 @@ def dated_events() -> tuple[DatedEvent, ...]:
     return tuple(out)
 
 
-def _longest_literal_run(items: list[tuple[object, object]]) -> str:
+QUANTIFIERS = "?*+{"
+INLINE_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+[):]")
+
+
+def _top_level_alternatives(source: str) -> list[str]:
+    """The alternatives of a pattern's top-level `A|B` (outside groups and character classes)."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    return parts
+
+
+def _longest_plain_run(source: str) -> str:
+    """The longest run of plain characters that every match of `source` (one alternative) holds: characters
+    outside groups and classes, not escaped and not made optional or repeatable by a quantifier after them."""
     best = run = ""
-    for op, arg in items:
-        run = run + chr(arg) if op is sre_constants.LITERAL else ""  # type: ignore[arg-type]
+    depth, in_class, in_braces, escaped = 0, False, False, False
+    for i, ch in enumerate(source):
+        plain = False
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif in_braces:
+            in_braces = ch != "}"
+        elif ch == "{":
+            in_braces = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        else:
+            plain = depth == 0 and ch not in ".^$|" + QUANTIFIERS and source[i + 1:i + 2] not in tuple(QUANTIFIERS)
+        run = run + ch if plain else ""
         best = max(best, run, key=len)
     return best
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Literals one of which every match of `pattern` contains: the longest run of plain characters of its
-    top-level sequence, or one such run per alternative of a top-level `A|B`; None where an alternative has
-    none (or the pattern ignores case)."""
-    if pattern.flags & re.IGNORECASE:
+    """Literals one of which every match of `pattern` contains: the longest run of plain characters of each
+    top-level alternative, read off the pattern's own text; None where an alternative has none (or the
+    pattern ignores case). A report holding none of them cannot match, and `str.find` says so far faster
+    than a regex pass (most reports name no event at all)."""
+    if pattern.flags & re.IGNORECASE or INLINE_FLAGS_RE.match(pattern.pattern):
         return None
-    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
-    if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
-        runs = tuple(_longest_literal_run(list(alternative)) for alternative in items[0][1][1])  # type: ignore[index]
-        return runs if all(runs) else None
-    run = _longest_literal_run(items)
-    return (run,) if run else None
+    runs = tuple(_longest_plain_run(alternative) for alternative in _top_level_alternatives(pattern.pattern))
+    return runs if all(runs) else None
 
 
 @dataclass(frozen=True)
