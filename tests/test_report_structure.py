@@ -169,3 +169,11 @@ def test_a_standing_committee_reports_for_itself() -> None:
             "一、2023年主要工作\n一年来，通过地方性法规25件。\n二、2024年主要任务\n今年，计划安排立法项目20件。\n")
     (_, meta), = parse_text(text).reports
     assert (meta.org_name, meta.report_year, meta.plan_year) == ("北江省人民代表大会常务委员会", 2023, 2024)
+
+
+def test_a_budget_title_names_its_years_through_qualifying_words() -> None:
+    from ingest.metadata import title_years
+
+    assert title_years("关于2019年全市和市本级预算执行情况与2020年全市和市本级预算草案的报告")[:2] == (2019, 2020)
+    assert title_years("关于南阳市2019年预算执行情况和2020年市级预算草案的报告")[:2] == (2019, 2020)
+    assert title_years("科协2023年工作总结及2023年工作计划")[:2] == (2023, 2023)
