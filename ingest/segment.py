@@ -47,6 +47,7 @@ PROBLEM_PARAGRAPH_RE = re.compile(
 CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*让我们")
 NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|\[[①-⑩\d]\]|[①-⑩](?!\S{0,3}[、.]))")
 APPENDIX_RE = re.compile(r"^附\s*件\s*\d?\s*$")
+APPENDIX_LINE_RE = re.compile(r"^附\s*(?:件|录|表)\s*\d*\s*(?:[：:]|$)")
 # A block of notes or definitions closes the body (`注：`, `附：名词解释`, `四、名词解释`).
 NOTES_BLOCK_RE = re.compile(r"^(?:\S{1,3}[、.．]\s*|附[：:]?\s*)?(?:注\s*[：:]?\s*$|名词解释|附注\s*[：:]?\s*$)")
 
@@ -203,8 +204,9 @@ PART_TITLE_RE = re.compile(r"^(?:[\dXx]{2,4}年(?:度)?)?(?:工作)?(?:计划|�
 OPENING_CUE_LINES = 8
 
 
-def _opens_document(lines: list[tuple[int, int, str]], i: int) -> bool:
-    """A dateline, source line, greeting or announcing sentence stands within the next few lines."""
+def _what_follows(lines: list[tuple[int, int, str]], i: int) -> str | None:
+    """What the next few lines after a title hold: `cue` (a dateline, source line, greeting or announcing
+    sentence: a new document opens), `prose` (body text, no cue before it) or None (a list of links, chrome)."""
     seen = 0
     for _s, _e, ln in lines[i + 1:]:
         body = ln.strip()
@@ -212,11 +214,13 @@ def _opens_document(lines: list[tuple[int, int, str]], i: int) -> bool:
             continue
         if (DATELINE_RE.match(body) or METADATA_RE.match(body) or OPENING_GREETING_RE.match(body)
                 or OPENING_SENTENCE_RE.search(body)):
-            return True
+            return "cue"
+        if is_prose(body):
+            return "prose"
         seen += 1
-        if seen >= OPENING_CUE_LINES or is_prose(body):
-            return False
-    return False
+        if seen >= OPENING_CUE_LINES:
+            return None
+    return None
 
 
 def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
@@ -225,7 +229,8 @@ def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
     A new report is a new document: a title line (or an opening greeting) after the current report has
     body text. Title lines inside the title block (a title repeated or broken over lines, the dateline,
     the speaker, portal chrome) never start one; nor does a title the current report already bears, or a
-    part title (`2024年工作计划`), unless the cues of a new document (dateline, greeting, source) follow it.
+    part title (`2024年工作计划`) or a title in the appendices, unless the cues of a new document (dateline,
+    greeting, source) follow it; another title starts one only where body text follows it.
     """
     lines = iter_lines(text)
     # The next non-blank line after each line, in one backward pass (a forward search per line was
@@ -239,6 +244,7 @@ def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
     starts: list[tuple[int, str | None, int | None]] = []
     has_body = False  # the current report has prose: a title now starts the next one
     current_title = ""
+    in_appendix = False  # after `附件`: titles there head the report's appendices
     for i, (s, e, ln) in enumerate(lines):
         if not ln.strip():
             continue
@@ -253,12 +259,15 @@ def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
                 if starts[-1][1] is None:  # chrome before the first title: the title is still the report's
                     starts[-1] = (starts[-1][0], title, ts)
                     current_title = compact
-            elif ((compact == current_title or PART_TITLE_RE.match(compact) or compact in current_title)
-                  and not _opens_document(lines, i)):
-                has_body = True  # a running header or a part title inside the report
             else:
-                starts.append((s, title, ts))
-                current_title, has_body = compact, False
+                follows = _what_follows(lines, i)
+                in_appendix = in_appendix or bool(APPENDIX_LINE_RE.match(compact))
+                known = compact == current_title or bool(PART_TITLE_RE.match(compact)) or compact in current_title
+                # A running header, a part title or an appendix's title needs the cues of a new document; another
+                # title needs body text after it at least (a list of related articles' titles has none).
+                if follows == "cue" or (follows == "prose" and not known and not in_appendix):
+                    starts.append((s, title, ts))
+                    current_title, has_body, in_appendix = compact, False, False
             continue
         if has_body and OPENING_GREETING_RE.match(ln) and starts and next_non_blank[i]:
             starts.append((_front_start(lines, i), None, None))
@@ -268,6 +277,8 @@ def find_report_starts(text: str) -> list[tuple[int, str | None, int | None]]:
             starts.append((0, None, None))
         if is_prose(ln):
             has_body = True
+        elif has_body and APPENDIX_LINE_RE.match(ln.strip()):
+            in_appendix = True
     return starts or [(0, None, None)]
 
 

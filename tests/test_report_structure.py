@@ -177,3 +177,13 @@ def test_a_budget_title_names_its_years_through_qualifying_words() -> None:
     assert title_years("关于2019年全市和市本级预算执行情况与2020年全市和市本级预算草案的报告")[:2] == (2019, 2020)
     assert title_years("关于南阳市2019年预算执行情况和2020年市级预算草案的报告")[:2] == (2019, 2020)
     assert title_years("科协2023年工作总结及2023年工作计划")[:2] == (2023, 2023)
+
+
+def test_related_article_titles_and_appendix_titles_after_a_report_start_no_report() -> None:
+    links = "相关报道：\n2026年江南省政府工作报告全文解读\n图解：2026年江南省政府工作报告\n"
+    assert len(find_report_starts(GWR + links)) == 1
+    appendix = "附件：2026年重点工作计划\n全年新开工项目500个，完成投资1200亿元。\n"
+    assert len(find_report_starts(GWR + appendix)) == 1
+    # Another report's title followed by its body is a second report (outside the appendices).
+    without_appendix = GWR.split("附件")[0]
+    assert len(find_report_starts(without_appendix + "2026年北岭市政府工作报告\n过去一年，全市地区生产总值增长5.1%。\n")) == 2
