@@ -36,19 +36,32 @@ test: install test-tools
 lint: install
 	$(BIN)/ruff check .
 
-# Regenerate the lock after changing pyproject.toml: resolve in a scratch venv, then pin every file's hash
-# with pip-tools (extras stay attached, e.g. celery[redis], as pip's hash mode requires).
+# Regenerate the locks after changing pyproject.toml. pip-compile resolves the project with its dev extra and
+# pins the sha256 of every file of every package, so the lock is complete for the --no-deps install; it keeps
+# every pin the lock already holds and adds only what is new (`make lock LOCK_ARGS=--upgrade` moves them all).
+# The installer (pip, setuptools, wheel) is locked apart in requirements-bootstrap.txt, which is installed
+# first; pip-compile leaves it out of the lock. tests/test_lock.py proves a fresh venv installs the result.
 LOCK_TOOLS := /tmp/annual-reports-lock-tools
+LOCK_WORK := /tmp/annual-reports-lock
+LOCK_ARGS ?=
+PIP_COMPILE = $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-header --no-annotate \
+  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 lock:
-	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
-	/tmp/lock-venv/bin/pip install --quiet ".[dev]"
-	/tmp/lock-venv/bin/pip freeze --exclude annual-reports-warehouse > /tmp/lock-venv/requirements.in
-	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet pip-tools==7.6.2; }
-	$(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-annotate \
-	  -o /tmp/lock-venv/requirements.hashed /tmp/lock-venv/requirements.in
-	{ echo "# Every package of the known-good environment, pinned with the sha256 of every accepted file."; \
-	  echo "# \`make install\` installs exactly this (pip checks the hashes); regenerate with \`make lock\`."; \
-	  grep -v -e '^--' /tmp/lock-venv/requirements.hashed; } > requirements.lock
+	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) \
+	  && $(LOCK_TOOLS)/bin/pip install $(PIP_FLAGS) --require-hashes -r requirements-bootstrap.txt \
+	  && $(LOCK_TOOLS)/bin/pip install $(PIP_FLAGS) pip-tools==7.6.2; }
+	rm -rf $(LOCK_WORK) && mkdir -p $(LOCK_WORK)
+	cp requirements.lock $(LOCK_WORK)/requirements.txt
+	cp requirements-bootstrap.txt $(LOCK_WORK)/bootstrap.txt
+	printf 'pip\nsetuptools\nwheel\n' > $(LOCK_WORK)/bootstrap.in
+	$(PIP_COMPILE) --allow-unsafe -o $(LOCK_WORK)/bootstrap.txt $(LOCK_WORK)/bootstrap.in
+	$(PIP_COMPILE) --extra dev -o $(LOCK_WORK)/requirements.txt pyproject.toml
+	{ sed -n '/^# /p' requirements-bootstrap.txt; grep -v '^#' $(LOCK_WORK)/bootstrap.txt | sed '/^$$/d'; } > $(LOCK_WORK)/bootstrap.out
+	mv $(LOCK_WORK)/bootstrap.out requirements-bootstrap.txt
+	{ echo "# Every package the project and its dev extra need, pip and setuptools aside (requirements-bootstrap.txt),"; \
+	  echo "# pinned with the sha256 of every accepted file. \`make install\` installs exactly this, --no-deps (pip checks"; \
+	  echo "# the hashes, then \`pip check\` that nothing is missing); regenerate with \`make lock\`."; \
+	  grep -v '^#' $(LOCK_WORK)/requirements.txt | sed '/^$$/d'; } > requirements.lock
 
 # Known vulnerabilities of the locked set: a report, not a gate (the advisory service may be unreachable).
 AUDIT_TOOLS := .venv-audit
