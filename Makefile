@@ -23,9 +23,10 @@ $(STAMP): requirements-bootstrap.txt requirements.lock pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# Headless Chromium renders the owner reports in the tests (Debian's package; needs root or sudo).
+# Headless Chromium renders the owner reports in the tests: $CHROMIUM when set, else Debian's package (installed
+# here with apt, which needs root or sudo).
 test-tools:
-	@command -v chromium >/dev/null || bash .ci/install-chromium.sh
+	@test -n "$$CHROMIUM" || command -v chromium >/dev/null || bash .ci/install-chromium.sh
 
 run: install
 	$(BIN)/python -m pipeline.airflow_local

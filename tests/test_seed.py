@@ -8,7 +8,7 @@ import sys
 
 import duckdb
 
-from tests.conftest import GOLD, SHARED
+from tests.conftest import GOLD, SCORER
 
 
 def test_seed_gives_three_reports(seed_warehouse) -> None:
@@ -21,7 +21,7 @@ def test_seed_gives_three_reports(seed_warehouse) -> None:
 
 def test_dev_set_score_holds(seed_warehouse) -> None:
     """The dev-set figures may not drop below the issue's floor (F1 0.95); a drop means a regression."""
-    proc = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(seed_warehouse), str(GOLD), "--json"],
+    proc = subprocess.run([sys.executable, str(SCORER), str(seed_warehouse), str(GOLD), "--json"],
                           capture_output=True, text=True, check=True)
     score = json.loads(proc.stdout)
     assert score["mention_f1"] >= 0.95, score
