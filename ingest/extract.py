@@ -101,7 +101,7 @@ VERB_TAIL_RE = re.compile(f"(?:{'|'.join(VERB_TAIL_WORDS)})(?:{'|'.join(VERB_TAI
 VERB_TAIL_LAST_CHARS = frozenset(word[-1] for word in VERB_TAIL_WORDS)
 LEADING_NOISE_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}|[\dXx]{2,4}年(?:度)?(?:初|底|末)?"
-    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在|使|让|和|与|及|新增|新建|新引进"
+    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在(?![校读学岗职园])|使|让|和|与|及|新增|新建|新引进"
     r"|全[市区县省国]|每[月年周季]|[一二两三四五六七八九十\d]+年(?:来|以来)|(?:过去|这|近)?[一二两三四五六七八九十]{1,2}年(?:年均|平均)?"
     r"|积极|认真|先后|分别|持续)+"
 )
@@ -298,6 +298,11 @@ def _points_forward(phrase: str) -> bool:
         return False
     return POINTS_FORWARD_RE.search(phrase) is not None
 
+# A phrase that only relates a number to another (`为预算的`, `占经济建设费总数的`, `比“十三五”`, `增产`): the
+# number belongs to the subject named before it in the sentence.
+REFERENCE_SUBJECT_RE = re.compile(
+    r"(?:完成|为|占|达|是|相当于)?(?:年初|调整)?预算数?的$|占[^，。；]{0,16}(?:的|比重|比例)?$|比[^，。；]{0,8}$|实际(?:完成)?$"
+    r"|(?:增产|减产|增长|下降|增加|减少)$|(?:支出|收入)?占比$|增速?(?:低于|高于|快于|慢于)[^，。；]{0,8}$")
 # Phrases that set the scene rather than name the metric.
 SCENE_RE = re.compile(r"^[^，。]{0,10}?(?:背景下|形势下|情况下|影响下)|比[^，。]{0,12}?(?:时|底|末|同期|上年|去年)")
 MODIFIERS = ("各类", "各种", "各项", "系列", "多种", "一批", "多家")  # each two characters: see _unmodified
@@ -345,6 +350,8 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     verbs = list(ACTION_VERBS_RE.finditer(cleaned)) if ACTION_VERBS_RE.search(cleaned) else None
     if verbs:
         obj = _unmodified(_strip_verb_tail(cleaned[verbs[-1].end():]).lstrip("了"))
+        if obj.startswith("的"):  # `土地出让收入安排的支出`: the verb is inside the name
+            return cleaned[-16:]
         if len(obj) >= 2:
             return obj[-16:]
         noun_after = _noun_after(after)
@@ -480,6 +487,8 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
             pairing = (_respectively(clause, text[max(sent.start, q.start - RESPECTIVELY_WINDOW):q.start])
                        if context.has_respectively else None)
             subject = pairing or population or _subject(prefix, after, previous_subject)
+            if previous_subject and REFERENCE_SUBJECT_RE.match(subject):
+                subject = previous_subject  # `…收入196.1亿元，为预算的101.3%`: the rate is the revenue's
             previous_subject = subject
             previous_end = q.end
             if q.unit in ("percent", "pp"):
