@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
 from ingest.extract import Mention, Relation, extract_mentions, extract_relations
 from ingest.findings import (
@@ -15,6 +16,7 @@ from ingest.findings import (
 from ingest.metadata import ReportMeta, infer_years
 from ingest.numbers import to_matching_text
 from ingest.segment import ReportSegment, segment_document
+from ingest.spacing import Despaced, despace
 
 
 @dataclass
@@ -26,7 +28,15 @@ class ParsedDocument:
 
 
 def parse_text(text: str) -> ParsedDocument:
-    """Everything the contract asks of one document's text."""
+    """Everything the contract asks of one document's text. Lines whose characters are spaced out are read
+    with the spaces removed; every offset stays an offset into `text`."""
+    despaced = despace(text)
+    if despaced is None:
+        return _parse(text)
+    return _in_original(_parse(despaced.text), text, despaced)
+
+
+def _parse(text: str) -> ParsedDocument:
     matching = to_matching_text(text)
     reports: list[tuple[ReportSegment, ReportMeta]] = []
     mentions: list[Mention] = []
@@ -46,6 +56,44 @@ def parse_text(text: str) -> ParsedDocument:
         findings.extend(year_findings(seg, meta))
         findings.extend(repeated_metric_findings(report_mentions))
     return ParsedDocument(reports, mentions, relations, findings)
+
+
+def _in_original(parsed: ParsedDocument, text: str, despaced: Despaced) -> ParsedDocument:
+    """A document parsed from its compacted copy, with every span, sentence and evidence taken from the
+    stored text, and a finding on each report whose spaced-out lines hold numbers."""
+    def span(start: int, end: int) -> tuple[int, int]:
+        return despaced.start(start), max(despaced.start(start), despaced.end(end))
+
+    sentences = sorted((s.start, s.end) for seg, _meta in parsed.reports for s in seg.sentences)
+
+    def sentence_around(pos: int) -> str | None:
+        """The stored text of the (compacted) sentence holding pos."""
+        i = bisect_right(sentences, (pos, float("inf"))) - 1
+        if i < 0 or not sentences[i][0] <= pos < sentences[i][1]:
+            return None
+        start, end = span(*sentences[i])
+        return text[start:end]
+
+    for m in parsed.mentions:
+        m.char_start, m.char_end = span(m.char_start, m.char_end)
+        m.number_text = text[m.char_start:m.char_end]
+        sentence_start, sentence_end = span(m.sentence_start, m.sentence_start + len(m.sentence))
+        m.sentence, m.sentence_start = text[sentence_start:sentence_end], sentence_start
+    findings = [replace(f, char_start=start, char_end=end, evidence=sentence_around(f.char_start) or f.evidence)
+                for f in parsed.findings for start, end in (span(f.char_start, f.char_end),)]
+    reports = []
+    for seg, meta in parsed.reports:
+        start, end = span(seg.start, seg.end)
+        title_start = None if seg.title_start is None else despaced.start(seg.title_start)
+        reports.append((replace(seg, start=start, end=end, title_start=title_start), meta))
+        spaced = [(a, b) for a, b in despaced.lines if start <= a < end]
+        # A letter-spaced title (`政 府 工 作 报 告`) is typography; spaced-out numbers are a text layer to check.
+        if any(ch.isdigit() for a, b in spaced for ch in text[a:b]):
+            findings.append(Finding(
+                "spaced_out_text", seg.seq, *spaced[0],
+                f"{len(spaced)} line(s) with their characters separated by spaces (a PDF's text layer): "
+                "read with the spaces removed", text[spaced[0][0]:spaced[0][1]]))
+    return ParsedDocument(reports, parsed.mentions, parsed.relations, findings)
 
 
 def report_id(document_id: str, seq: int) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from operator import itemgetter
 
 from ingest.numbers import (
+    CN_NUMERAL_CHARS,
     QUANTITY_SCAN_RE,
     Quantity,
     parse_chinese_integer,
@@ -24,13 +28,25 @@ from ingest.segment import ReportSegment, Sentence
 # kind cues that made the search 6.7x faster (`bench/regex_prefixes.py` lists the patterns without).
 KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("cumulative", re.compile(r"累计|总量|总数|共计|合计|总计|总规模|计(?<![统设会审估预]计)(?=$)")),
-    ("increment", re.compile(r"新增|新建|新引进|新发展|新培育|新设立?|新认定|新注册|增加|增长|增收|增粮|增(?=$)|净增|引进")),
+    # `增加到121万亿元` states the level reached, not the increase: `到`/`至` after the verb makes it a level.
+    # `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
+    ("increment", re.compile(r"新增(?!政府债券|债券|专项债券|一般债券)|新建|新引进|新发展|新培育|新设立?|新认定|新注册"
+                             r"|增加(?![到至值])|增长(?![到至])(?<!稳增长)|增收|增粮|增(?=$)|净增|引进")),
 ]
+# A fall stated as an amount right after its verb (`较上年减少55102万元`, `分别净减少10.6万、3.8万`): a
+# negative increment. `减少到10类` is the level reached and stays a level.
+DECREASE_AMOUNT_RE = re.compile(r"(?:减少|下降|降低|压减|缩减|削减)了?[\d.,万亿千百多余约近、和及]*$")
 # Growth cues anywhere in the clause before a percentage (`增长`, `涨幅控制在`); a fall is negative.
-GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加")
-GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅")
+GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加|上涨")
+GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅|压减|缩减|削减|压缩(?![到至])")
 SHARE_RE = re.compile(r"占|比重|比例|覆盖率|率(?<!完成率|增长率)|占比|份额")
-PERCENT_CUES = ((GROWTH_DOWN_RE, ("growth_rate", -1.0)), (GROWTH_UP_RE, ("growth_rate", 1.0)), (SHARE_RE, ("share", 1.0)))
+# A rate a change starts from or reaches (`从2.1%提高到2.5%`, `由67.9%上升到87.9%`, `从9.8%降至7.4%`) is the
+# level of a ratio, not a growth rate: these cues end after the verb's own cue, so they win when nearest.
+RATE_REACHED_RE = re.compile(r"(?:提高|提升|上升|增加|增长|下降|减少|降低)(?:到|至)|[增降]至|降到|从|由")
+PERCENT_CUES = ((GROWTH_DOWN_RE, ("growth_rate", -1.0)), (GROWTH_UP_RE, ("growth_rate", 1.0)), (SHARE_RE, ("share", 1.0)),
+                (RATE_REACHED_RE, ("share", 1.0)))
+# `为预算数的101.5%`, `70%以上用于民生`, `90%以上的政务服务`: a part of a whole, where no cue says otherwise.
+SHARE_AFTER_WORDS = ("的", "用于")
 # Matches wherever any kind cue does: a clause it does not match is a level.
 # (One flat alternation: wrapping each kind's pattern in a group would hide their first characters.)
 ANY_KIND_CUE_RE = re.compile("|".join(rx.pattern for _, rx in KIND_CUES))
@@ -45,13 +61,25 @@ NAME_AFTER_WORDS = ("规划", "计划", "行动", "纲要", "级", "全会", "�
 UNIT_BEFORE = {"人次": "person_time", "人数": "person"}
 # 一个、一批: the article "a", not a count.
 ARTICLE_WORDS = tuple("一" + w for w in (
-    "所 个 批 支 些 项 种 次 年 道 起 份 家 条 段 部 位 场 系列 点 线 片 体 流 套 方面 级").split())
+    "所 个 批 支 些 项 种 次 年 道 起 份 家 条 段 部 位 场 系列 点 线 片 体 流 套 方面 级 对 回 列 处").split())
 LATIN_AROUND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+＋/")
 NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔"}
 CN_FIXED_AFTER = frozenset("”\"」』")
 # A target outside the plan part counts only where the sentence looks ahead (`明年力争…`): a target quoted in
 # the review (`预期目标是…，实际完成…`) is last year's, for plan attainment, not a plan target.
 FORWARD_RE = re.compile(r"明年|下一步|新的一年|今后|来年|下一年")
+# A count of years is a metric only as a stated duration (`连续2年`, `为期三年`, `经过八年持续努力`, `三年多来`)
+# or as the value of a measure counted in years (`受教育年限从13.5年提高到14年`); elsewhere it is the period
+# of the figure after it (`五年年均增长`, `十年增加近70万亿元`, `过去五年`, `五年前`), not a figure itself.
+DURATION_CUE_WORDS = ("连续", "为期", "历时", "经过", "持续", "长达", "已", "坚持", "用", "用了", "期限", "满")
+DURATION_AFTER_WORDS = ("多来", "多时间", "时间", "之久")
+YEARS_AS_LEVEL_RE = re.compile(r"年限|寿命|年龄|工龄")
+# `近1亿农村贫困人口`, `14亿多中国人`, `400余村民`: a 万/亿 or approximate number without a unit word before a noun
+# naming people is a population (`person`); so is one after a subject counting people (`参保人数增加1.4亿`).
+PERSON_NOUN_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|人民|群众|居民|农民工|农民|职工|学生|儿童|老人|老年人|残疾人|中国人|对象|劳动力"
+    r"|党员|干部|毕业生|患者|青年|妇女|村民|市民|师生|教师|工人|志愿者)")
+PERSON_SUBJECT_ENDS = ("人数", "人口")
 PLAN_CUE_RE = re.compile(r"力争|预计|目标是|目标为|拟(?=[新增完成建设培训举办开展实现达到引进])|计划(?=[新增完成建设培训举办开展实现达到引进])")
 
 # Clause boundaries for subjects and cues.
@@ -64,7 +92,8 @@ CLAUSE_WINDOW = 256
 VERB_TAIL_WORDS = (
     "已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
     "提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
-    "净增|增|增收|增粮|等"
+    "净增|增|增收|增粮|等|增加到|增长到|提高到|提升到|增至|提高至|降至|降到|下降到|减少到|减至|压缩到|压缩至|稳定在|保持在|"
+    "控制在|上升到|突破"
 ).split("|")
 # `(?:w)(?:w)*$`, which is `(?:w)+$`, written so that it starts with a word's first character (see KIND_CUES).
 VERB_TAIL_RE = re.compile(f"(?:{'|'.join(VERB_TAIL_WORDS)})(?:{'|'.join(VERB_TAIL_WORDS)})*$")
@@ -72,8 +101,9 @@ VERB_TAIL_RE = re.compile(f"(?:{'|'.join(VERB_TAIL_WORDS)})(?:{'|'.join(VERB_TAI
 VERB_TAIL_LAST_CHARS = frozenset(word[-1] for word in VERB_TAIL_WORDS)
 LEADING_NOISE_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}|[\dXx]{2,4}年(?:度)?(?:初|底|末)?"
-    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在|使|让|和|与|及|新增|新建|新引进"
-    r"|全[市区县省国]|每[月年周季]|[一二两三四五六七八九十\d]+年(?:来|以来)|积极|认真|先后|分别|持续)+"
+    r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在(?![校读学岗职园])|使|让|和|与|及|新增|新建|新引进"
+    r"|全[市区县省国]|每[月年周季]|[一二两三四五六七八九十\d]+年(?:来|以来)|(?:过去|这|近)?[一二两三四五六七八九十]{1,2}年(?:年均|平均)?"
+    r"|积极|认真|先后|分别|持续)+"
 )
 # Verbs whose object is the thing counted: `开展免费义诊活动20场次` → 免费义诊活动, `举办20场展会` → 展会.
 ACTION_VERBS_RE = re.compile(
@@ -145,6 +175,37 @@ def _clause_after(text: str, pos: int, sent_end: int) -> str:
 
 # A year written digit by digit in Chinese numerals (`二〇一五年`), not a duration of years.
 CHINESE_CALENDAR_YEAR_RE = re.compile(r"^[一二][〇○零一二三四五六七八九]{3}年$")
+@lru_cache(maxsize=1)
+def set_phrases() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Fixed phrases holding a numeral that is no quantity (`八项规定`, `千方百计`; package data, extend it
+    without code), by each numeral character they hold: (phrase, offset of that character)."""
+    text = resources.files("ingest").joinpath("data/set_phrases.csv").read_text(encoding="utf-8")
+    by_char: dict[str, list[tuple[str, int]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        phrase = row["phrase"]
+        for offset, ch in enumerate(phrase):
+            if ch in CN_NUMERAL_CHARS:
+                by_char.setdefault(ch, []).append((phrase, offset))
+    return {ch: tuple(hits) for ch, hits in by_char.items()}
+
+
+def _in_set_phrase(matching: str, start: int, end: int) -> bool:
+    """Whether a numeral character in matching[start:end] is part of a fixed phrase written around it."""
+    phrases = set_phrases()
+    for pos in range(start, end):
+        for phrase, offset in phrases.get(matching[pos], ()):
+            if pos >= offset and matching.startswith(phrase, pos - offset):
+                return True
+    return False
+
+
+def _population(q: Quantity, text: str, sent: Sentence, clause: str) -> str | None:
+    """For a 万/亿 number without a unit word: the noun after it naming the people it counts, '' when the
+    subject before it counts people (`参保人数增加1.4亿`), None when it counts no people."""
+    m = PERSON_NOUN_RE.match(text, q.end, min(sent.end, q.end + 12))
+    if m is not None and not any(ch in CLAUSE_BREAK for ch in m.group(0)):
+        return m.group(0)
+    return "" if _strip_verb_tail(clause).endswith(PERSON_SUBJECT_ENDS) else None
 
 
 def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
@@ -154,6 +215,17 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
         return True  # an ordinal (第3), a document number (〔2024〕), a model or code (GB/T 2260, 5G)
     if after and (after[0] in LATIN_AROUND or after[0].isdigit()):
         return True
+    if (q.is_chinese or before.endswith("亿")) and _in_set_phrase(matching, max(0, q.start - 1), q.end):
+        return True  # 八项规定, 两个大局, 千方百计, 亿万人民
+    if q.unit == "year" and q.is_duration and not (
+            matching.endswith(DURATION_CUE_WORDS, sent.start, q.start) or after.startswith(DURATION_AFTER_WORDS)
+            or YEARS_AS_LEVEL_RE.search(text, max(sent.start, q.start - 24), q.start)):
+        return True  # 五年年均增长, 过去五年, 十年前: the period of another figure
+    if q.classifier and after.startswith(("方面", "重点方面", "主要方面", "大方面")) or (
+            q.unit == "person" and q.number_text.endswith("位") and after.startswith("数")):
+        return True  # 四个重点方面: an announced list; 两位数增长: digits, not persons
+    if q.is_chinese and (q.unit == "m3" and q.number_text.endswith("方") or q.classifier == "类"):
+        return True  # 中柬泰三方: parties; 六类国有资源: categories
     raw_unit_text = q.number_text
     if q.unit == "year" and raw_unit_text.endswith("年") and (
             (not q.is_chinese and 1900 <= q.value <= 2100) or CHINESE_CALENDAR_YEAR_RE.match(raw_unit_text)):
@@ -172,8 +244,8 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
         return True
     if q.is_chinese:
         core = q.number_text
-        if core.startswith(ARTICLE_WORDS) and q.approx == "exact" and q.value < 10:
-            return True
+        if core.startswith(ARTICLE_WORDS) and q.approx == "exact" and q.value < 10 or before.endswith("每"):
+            return True  # 一个, 一批: an article; 每一处: every
         if after[:1] in CN_FIXED_AFTER or before.endswith(("“", "\"", "「")):
             return True  # “七个一”, “四服务”: a slogan's numeral
         if q.is_duration and core[0] in "百千万":
@@ -183,20 +255,24 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
     return False
 
 
-def _kind(q: Quantity, prefix: str) -> tuple[str, float]:
-    """(kind, sign) from the clause before the number."""
+def _kind(q: Quantity, prefix: str, after: str = "") -> tuple[str, float]:
+    """(kind, sign) from the clause before the number (and, for a percentage, the words right after it)."""
     if q.unit == "rank":
         return "rank", 1.0
     if q.is_duration:
-        return "duration", 1.0
+        return ("level", 1.0) if q.unit == "year" and YEARS_AS_LEVEL_RE.search(prefix) else ("duration", 1.0)
+    if q.unit not in ("percent", "pp") and ("减" in prefix or "降" in prefix) and DECREASE_AMOUNT_RE.search(prefix):
+        return "increment", -1.0
     if q.unit in ("percent", "pp"):
         nearest_end, verdict = -1, None  # the cue ending last wins; on a tie the earlier in this list
         for rx, kind_and_sign in PERCENT_CUES:
-            m = rx.search(prefix)
-            if m is not None and m.end() > nearest_end:
-                nearest_end, verdict = m.end(), kind_and_sign
-        if verdict is not None:
-            return verdict
+            for m in rx.finditer(prefix):
+                if m.end() > nearest_end:
+                    nearest_end, verdict = m.end(), kind_and_sign
+        if verdict is not None:  # a change in percentage points is an increment of the rate it changes
+            return ("increment", verdict[1]) if q.unit == "pp" and verdict[0] == "growth_rate" else verdict
+        if prefix.endswith("的") or after.startswith(SHARE_AFTER_WORDS):
+            return "share", 1.0
     if ANY_KIND_CUE_RE.search(prefix) is None:  # most clauses: one scan instead of one per kind
         return "level", 1.0
     best_end, best_kind = -1, "level"
@@ -222,6 +298,11 @@ def _points_forward(phrase: str) -> bool:
         return False
     return POINTS_FORWARD_RE.search(phrase) is not None
 
+# A phrase that only relates a number to another (`为预算的`, `占经济建设费总数的`, `比“十三五”`, `增产`): the
+# number belongs to the subject named before it in the sentence.
+REFERENCE_SUBJECT_RE = re.compile(
+    r"(?:完成|为|占|达|是|相当于)?(?:年初|调整)?预算数?的$|占[^，。；]{0,16}(?:的|比重|比例)?$|比[^，。；]{0,8}$|实际(?:完成)?$"
+    r"|(?:增产|减产|增长|下降|增加|减少)$|(?:支出|收入)?占比$|增速?(?:低于|高于|快于|慢于)[^，。；]{0,8}$")
 # Phrases that set the scene rather than name the metric.
 SCENE_RE = re.compile(r"^[^，。]{0,10}?(?:背景下|形势下|情况下|影响下)|比[^，。]{0,12}?(?:时|底|末|同期|上年|去年)")
 MODIFIERS = ("各类", "各种", "各项", "系列", "多种", "一批", "多家")  # each two characters: see _unmodified
@@ -269,6 +350,8 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     verbs = list(ACTION_VERBS_RE.finditer(cleaned)) if ACTION_VERBS_RE.search(cleaned) else None
     if verbs:
         obj = _unmodified(_strip_verb_tail(cleaned[verbs[-1].end():]).lstrip("了"))
+        if obj.startswith("的"):  # `土地出让收入安排的支出`: the verb is inside the name
+            return cleaned[-16:]
         if len(obj) >= 2:
             return obj[-16:]
         noun_after = _noun_after(after)
@@ -323,11 +406,9 @@ _UNIT, _CUR, _INFIX, _INFIX2, _SUFFIX, _MULT = (
 def _bare(groups: tuple[str | None, ...], start: int, matching: str) -> bool:
     """A numeral with nothing around it that could make it a quantity (统一, 进一步, a year in a name):
     skipped before the costly parse. Ranks (第一) and `人次492.4万` keep going."""
-    if groups[_UNIT] or groups[_CUR] or groups[_INFIX] or groups[_INFIX2] or groups[_SUFFIX]:
-        return False
-    if start and matching[start - 1] == "第":
-        return False
-    return not (groups[_MULT] and matching[max(0, start - 2):start] in UNIT_BEFORE)
+    if groups[_UNIT] or groups[_CUR] or groups[_INFIX] or groups[_INFIX2] or groups[_SUFFIX] or groups[_MULT]:
+        return False  # a 万/亿 number may count people named after it (`近1亿农村贫困人口`)
+    return not (start and matching[start - 1] == "第")
 
 
 CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAK)}]")
@@ -370,12 +451,20 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
     out: list[Mention] = []
     for sent in report.sentences:
         previous_subject = ""
-        previous_end = sent.start
+        previous_end = previous_rate_end = sent.start
         context: _SentenceContext | None = None
         for start, end, prefix, groups in scan_numbers(matching, sent.start, sent.end):
             if _bare(groups, start, matching):
                 continue
             q = parse_match(start, end, prefix, groups, text)
+            population = None
+            if q is not None and q.unit == "count" and not q.classifier and (groups[_MULT] or q.approx != "exact"):
+                population = _population(q, text, sent, text[max(sent.start, q.start - 24):q.start])
+                if population is not None:  # '' (the subject before counts people) is a population too
+                    q.unit = "person"
+            if q is not None and q.start and matching[q.start - 1] == "-" and not (
+                    q.start > 1 and (matching[q.start - 2].isdigit() or matching[q.start - 2] in LATIN_AROUND)):
+                _negate(q, text)  # `结余-1477万元`, `−3.2%`: a minus sign, not a range's dash (`1-11月`)
             if q is None or _is_not_a_metric(q, text, matching, sent):
                 q = _rank(start, text, matching)
                 if q is None:
@@ -392,12 +481,18 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
             after = text[q.end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
                                    q.end + CLAUSE_WINDOW)]
             prefix = text[max(clause_start, previous_end):q.start]  # not reaching into the last number
-            kind, sign = _kind(q, clause)
+            # A cue a rate before this number took (`收入增长6.3%、支出超过7000亿元`) is not this number's.
+            kind, sign = _kind(q, clause if previous_rate_end <= clause_start or q.unit in ("percent", "pp")
+                               else text[previous_rate_end:q.start], after)
             pairing = (_respectively(clause, text[max(sent.start, q.start - RESPECTIVELY_WINDOW):q.start])
                        if context.has_respectively else None)
-            subject = pairing or _subject(prefix, after, previous_subject)
+            subject = pairing or population or _subject(prefix, after, previous_subject)
+            if previous_subject and REFERENCE_SUBJECT_RE.match(subject):
+                subject = previous_subject  # `…收入196.1亿元，为预算的101.3%`: the rate is the revenue's
             previous_subject = subject
             previous_end = q.end
+            if q.unit in ("percent", "pp"):
+                previous_rate_end = q.end
             out.append(Mention(
                 report.seq, q.start, q.end, q.number_text, q.value * sign,
                 None if q.value_high is None else q.value_high * sign, q.unit, q.classifier, q.approx, kind,
@@ -405,6 +500,14 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 sent.text, sent.start, sent.heading_path,
             ))
     return out
+
+
+def _negate(q: Quantity, text: str) -> None:
+    """Take the minus sign before the number into its span and value."""
+    q.start -= 1
+    q.number_text = text[q.start:q.end]
+    q.value = -q.value
+    q.value_high = None if q.value_high is None else -q.value_high
 
 
 _RANK_RE = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,3})名?")

@@ -34,6 +34,9 @@ CHECKS: dict[str, Check] = {c.name: c for c in [
     Check("placeholder_number", "error", "extract", "a placeholder where a number should be", "宣传资料XX份"),
     Check("redacted_name", "info", "extract", "a name redacted with asterisks", "**县"),
     Check("enumeration_gap", "info", "extract", "list numbering skips or repeats", "（四） twice; 一是 then 三是"),
+    Check("spaced_out_text", "warning", "extract",
+          "lines whose characters are separated by spaces (a PDF's text layer), read with the spaces removed",
+          "1 2 3 . 4  亿  元"),
     Check("repeated_metric_disagrees", "warning", "extract",
           "one report gives the same subject and period two different values", "643家 vs 634家"),
     Check("growth_rate_inconsistent", "warning", "gx", "a growth rate that does not match the two levels it relates",
@@ -122,6 +125,9 @@ def enumeration_findings(report: ReportSegment) -> list[Finding]:
     paragraphs: dict[int, list] = defaultdict(list)
     for s in report.sentences:
         paragraphs[s.paragraph].append(s)
+    # A list whose items each open a paragraph (`一是…` and `二是…` two lines above `三是…`) continues from the
+    # last item of the paragraph before: a paragraph's first item may follow it.
+    carried = 0
     for sents in paragraphs.values():
         last = 0
         for s in sents:
@@ -131,10 +137,14 @@ def enumeration_findings(report: ReportSegment) -> list[Finding]:
                 if m.start() > 0 and s.text[m.start() - 1] not in "，。；：、 \u3000":
                     continue
                 n = parse_chinese_integer(m.group(1))
+                if not last and carried and n > 2:
+                    last = carried  # a paragraph opening past 二是 goes on with the list above it
                 if last and n not in (last + 1, 1) or (not last and n > 2):
                     out.append(Finding("enumeration_gap", report.seq, s.start + m.start(), s.start + m.end(),
                                        f"{m.group(0)} follows {_cn(last) + '是' if last else 'no 一是'}", s.text))
                 last = n
+        if last:
+            carried = last
     return out
 
 
@@ -237,6 +247,8 @@ def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
     for ms in groups.values():
         a = ms[0]
         for b in ms[1:]:
+            if b.sentence_start == a.sentence_start:
+                continue  # one sentence giving a subject two values states a change (`从16.3万亿元增加到27.4万亿元`)
             if not _near(a, b) and _same_actor(a, b, actors):
                 out.append(Finding("repeated_metric_disagrees", b.report_seq, b.char_start, b.char_end,
                                    f"{b.subject}: {b.number_text} here, {a.number_text} earlier", b.sentence))

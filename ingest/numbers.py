@@ -14,11 +14,11 @@ from decimal import Decimal
 
 # One-for-one replacements: the matching copy has exactly the stored text's length.
 _FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９％．＋－～", "0123456789%.+-~"
+    "０１２３４５６７８９％．＋－～−", "0123456789%.+-~-"
 )
 # str.translate looks up every character of a CJK text (a sixth of the parse time); most texts have no
 # full-width character at all, and those that do have few, so only the hits are replaced.
-_FULLWIDTH_RE = re.compile("[０１２３４５６７８９％．＋－～]")
+_FULLWIDTH_RE = re.compile("[０１２３４５６７８９％．＋－～−]")
 
 
 # A full-width comma between a digit and exactly three more is a thousands separator (`1，234万元`); elsewhere
@@ -90,6 +90,7 @@ UNITS: dict[str, UnitSpec] = {
     "kg": UnitSpec("kg"),
     "斤": UnitSpec("kg", 0.5),
     "吨": UnitSpec("kg", 1000.0),
+    "千公顷": UnitSpec("m2", 10_000_000.0),
     "亩": UnitSpec("mu"),
     "平方米": UnitSpec("m2"),
     "平米": UnitSpec("m2"),
@@ -97,7 +98,9 @@ UNITS: dict[str, UnitSpec] = {
     "公顷": UnitSpec("m2", 10_000.0),
     "公里": UnitSpec("km"),
     "千米": UnitSpec("km"),
+    "千瓦时": UnitSpec("kwh"),
     "千瓦": UnitSpec("kw"),
+    "美元": UnitSpec("USD"),
     "立方米": UnitSpec("m3"),
     "方": UnitSpec("m3"),
     "个多小时": UnitSpec("hour", duration=True),
@@ -105,6 +108,8 @@ UNITS: dict[str, UnitSpec] = {
     "小时": UnitSpec("hour", duration=True),
     "个多月": UnitSpec("month", duration=True),
     "个月": UnitSpec("month", duration=True),
+    "个工作日": UnitSpec("day", duration=True),
+    "工作日": UnitSpec("day", duration=True),
     "天": UnitSpec("day", duration=True),
     "星期": UnitSpec("day", 7.0, duration=True),
     "年": UnitSpec("year", duration=True),
@@ -114,7 +119,7 @@ UNITS: dict[str, UnitSpec] = {
 CLASSIFIERS = (
     "场次 批次 余家 架次 户次 台套 "
     "家 个 场 次 期 份 项 篇 户 只 头 件 批 套 本 册 幅 支 单 讲 例 所 座 条 部 台 辆 艘 处 间 株 棵 "
-    "匹 枚 张 盘 片 栋 种 类 门 课 节 轮 组 队 团 站 乡 镇 县 宗 关 起 笔 颗 箱 袋 吨次 项次 人份 床 孔"
+    "匹 枚 张 盘 片 栋 种 类 门 课 节 轮 组 队 团 站 乡 镇 县 宗 关 起 笔 颗 箱 袋 吨次 项次 人份 床 孔 列 回 对"
 ).split()
 
 # Qualifiers. The grammar reads: [prefix] number [多|余] [万|亿] [多|余] [unit] [suffix]
@@ -128,9 +133,13 @@ APPROX_SUFFIXES = {"以上": "at_least", "及以上": "at_least", "左右": "abo
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = "[零〇一二两三四五六七八九十百千]+"
-_MULT = "[万亿]|万亿|千万|百万|十万"
+# Longest first: `4.06万亿元` is 4.06 x 10^12, not `4.06万` followed by a stray `亿元`.
+_MULT = "万亿|千万|百万|十万|[万亿]"
 
-_units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# `13亿多人口`: 人 there begins the noun 人口, it is not the unit word.
+_UNIT_NOT_BEFORE = {"人": "口"}
+_units_alt = "|".join(re.escape(u) + (f"(?!{_UNIT_NOT_BEFORE[u]})" if u in _UNIT_NOT_BEFORE else "")
+                      for u in sorted(UNITS, key=len, reverse=True))
 _cls_alt = "|".join(re.escape(c) for c in sorted(CLASSIFIERS, key=len, reverse=True))
 # Longest first: the regex alternation and the scan's look-back both take the longest prefix that fits.
 _PREFIXES_LONGEST_FIRST = tuple(sorted(APPROX_PREFIXES, key=len, reverse=True))
@@ -143,9 +152,10 @@ _AFTER_NUMERAL = (
     rf"(?P<infix>[余多来])?"
     rf"(?P<mult>{_MULT})?"
     rf"(?P<infix2>[余多])?"
+    rf"(?P<mult_tail>(?<=万[余多])亿)?"  # `3万多亿元`: more than 3万亿, the approx word inside the multiplier
     rf"(?P<cur>元)?"
     rf"(?:%?(?P<range_sep>[-—–~～至到]|－－|——)(?P<high>{_ARABIC}|{_CN_NUM})(?P<high_mult>{_MULT})?)?"
-    rf"(?P<unit>{_units_alt}|{_cls_alt})?"
+    rf"(?:(?<!元)(?P<unit>{_units_alt}|{_cls_alt}))?"  # `4416.6亿元支持`: no measure word after 元
     rf"(?P<suffix>{_suffix_alt})?"
 )
 NUMBER_RE = re.compile(rf"(?P<prefix>{_prefix_alt})?{_NUMERAL}{_AFTER_NUMERAL}")
@@ -218,9 +228,11 @@ def parse_match(start: int, end: int, prefix: str | None, groups: tuple[str | No
     """Turn a number the scan found (its span, prefix and QUANTITY_SCAN_RE groups) into a Quantity, or None
     when it is not a quantity at all."""
     # One tuple instead of a dict or a call per group: this runs for every number in the corpus.
-    numeral, infix, mult, infix2, cur, _range_sep, high_text, high_mult, unit_word, suffix = groups
+    numeral, infix, mult, infix2, mult_tail, cur, _range_sep, high_text, high_mult, unit_word, suffix = groups
+    if mult_tail:
+        mult = "万亿"
     if cur:
-        if unit_word:
+        if unit_word and unit_word != "元":  # `3亿元至5亿元` is a range in 元; `5元/人`-like tails are not units
             return None
         unit_word = "元"
     is_arabic = numeral[0].isdigit()  # type: ignore[index]

@@ -55,6 +55,20 @@ def test_sentence_yields_mention(sentence: str, number_text: str, value: float, 
     ("坚持“四个面向”，服务“三农”。", "四个"),
     ("在深入推进“七个一”工程中。", "七个"),
     ("一年来，区科技局严格按照部署开展工作。", "一年"),
+    ("腾出的资金千方百计惠企裕民。", "千方"),
+    ("中柬泰三方抚仙会晤顺利举行。", "三方"),
+    ("特别是亿万人民克服多重困难。", "万人"),
+    ("国内生产总值五年年均增长5.2%。", "五年"),
+    ("过去五年，我们砥砺前行。", "五年"),
+    ("市场主体总量是十年前的3倍。", "十年"),
+    ("严格落实中央八项规定精神。", "八项"),
+    ("更好统筹国内国际两个大局。", "两个"),
+    ("企业研发投入保持两位数增长。", "两位"),
+    ("2026年预算编制突出四个重点方面。", "四个"),
+    ("全面清理盘活六类国有资源。", "六类"),
+    ("推动四本预算与政府债务关键指标的动态平衡。", "四本"),
+    ("云岭大地的每一处变化。", "一处"),
+    ("完善一对夫妇可生育两个孩子政策。", "一对"),
 ])
 def test_not_a_metric(text: str, not_metric: str) -> None:
     parsed = parse_text("一、工作成效\n" + text)
@@ -157,6 +171,10 @@ def test_total_status_within_rounding(text: str, status: str) -> None:
     ("举办20场展会、29场“宝安发布”和49场配套活动。", ["展会", "宝安发布", "配套活动"]),
     ("气象教育等11个部门36名科技工作者参加。", ["部门", "科技工作者"]),
     ("县科协对25个专业技术协会进行指导。", ["专业技术协会"]),
+    # a population without a unit word is named by the people it counts, not by the last sentence's subject
+    ("城镇新增就业1314万人，年末城镇登记失业率4.02%。13亿多人口的发展中大国。", ["城镇新增就业", "年末城镇登记失业率", "人口"]),
+    ("脱贫攻坚取得胜利，近1亿农村贫困人口实现脱贫。", ["农村贫困人口"]),
+    ("国内生产总值增加到121万亿元，五年年均增长5.2%。", ["国内生产总值", "国内生产总值"]),
 ])
 def test_subjects_of_lists_pairings_and_numbers_before_their_noun(text: str, subjects: list[str]) -> None:
     assert [m.subject for m in parse_text("一、工作成效\n" + text).mentions] == subjects

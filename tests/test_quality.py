@@ -25,6 +25,8 @@ EXPECTED = {
     "share_and_units.txt": {"share_over_100", "unit_implausible_for_subject"},
     "attainment_2023.txt": {"plan_attainment_out_of_range"},
     "attainment_2024.txt": set(),
+    "spaced_out.txt": {"spaced_out_text"},
+    "metric_links.txt": set(),
 }
 
 
@@ -61,6 +63,27 @@ def test_findings_quote_their_source_and_say_what_was_expected(checks_run) -> No
     assert rows["total_mismatch"].startswith("parts add up to 90, total says 100 | 全年举办科技活动100场")
     assert "actual 3" in rows["plan_attainment_out_of_range"]
     assert rows["share_over_100"].endswith("| 全区森林覆盖率达到120%，村集体经营收入3000人。")  # fetched for the failing row
+
+
+def test_spaced_out_numbers_keep_spans_into_the_stored_text(checks_run) -> None:
+    settings, _ = checks_run
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = con.execute("select m.number_text, m.value, substring(d.text, m.char_start + 1, m.char_end - m.char_start) "
+                           "from marts.fct_metric m join marts.dim_document d using (document_id) "
+                           "where m.source_file = 'spaced_out.txt' order by m.char_start").fetchall()
+    assert rows == [("1 2 3 . 4  亿  元", 12_340_000_000.0, "1 2 3 . 4  亿  元"), ("5 . 2 %", 5.2, "5 . 2 %"),
+                    ("12亿元", 1_200_000_000.0, "12亿元")]
+
+
+def test_mentions_link_to_the_metric_their_subject_heads(checks_run) -> None:
+    """The alias that ends the subject names the metric; a denominator or a source of funds does not."""
+    settings, _ = checks_run
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        links = dict(con.execute("select number_text, metric_code from marts.fct_metric "
+                                 "where source_file = 'metric_links.txt'").fetchall())
+    assert links == {"213.5亿元": "general_budget_revenue", "12.3%": "general_budget_revenue",
+                     "150亿元": "tax_revenue", "55%": None, "3%": "energy_intensity", "2.8%": "deficit_rate",
+                     "30亿元": "land_sale_expenditure"}
 
 
 def test_plan_target_without_actual_and_growth_inconsistency_on_the_samples(samples_run) -> None:

@@ -18,8 +18,11 @@ with metrics as (
 ),
 
 growth as (
+    -- GDP and value added grow at comparable prices (按可比价格计算) while their levels are at current prices:
+    -- two levels cannot check such a rate.
     select * from metrics
     where kind = 'growth_rate' and unit = 'percent' and not is_plan_target and report_org is not null
+        and not regexp_matches(coalesce(subject, ''), '生产总值|增加值|GDP')
 ),
 
 level_now as (
