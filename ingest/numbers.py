@@ -128,7 +128,8 @@ APPROX_SUFFIXES = {"以上": "at_least", "及以上": "at_least", "左右": "abo
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = "[零〇一二两三四五六七八九十百千]+"
-_MULT = "[万亿]|万亿|千万|百万|十万"
+# Longest first: `4.06万亿元` is 4.06 x 10^12, not `4.06万` followed by a stray `亿元`.
+_MULT = "万亿|千万|百万|十万|[万亿]"
 
 _units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _cls_alt = "|".join(re.escape(c) for c in sorted(CLASSIFIERS, key=len, reverse=True))
