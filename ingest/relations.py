@@ -190,16 +190,24 @@ APPROX_WIDE = frozenset({"about", "nearly"})
 
 
 def tolerance(m: Mention) -> float:
-    """Half a unit of the last written digit, in base units (`306.85亿元` → 0.005亿元); a whole unit for an
-    `约`/`近` number, which its writer rounded once more."""
+    """How far a written number may be from the value it rounds, in base units: half a unit of its last written
+    digit (`306.85亿元` → 0.005亿元, `7800亿元` → 0.5亿元), a whole unit for `约`/`近` (rounded once more, and to
+    its last non-zero digit: `约500人` → 100人); none for a whole number written out in full (`126场`,
+    `27,203,319,000元`), which is exact."""
     digits = re.search(r"\d+(?:\.(\d+))?", to_matching_text(m.number_text).replace(",", ""))
-    if digits is None:  # Chinese numerals are whole numbers
-        return 0.5
+    if digits is None:  # a Chinese numeral: a whole number
+        return 0.5 if m.approx in APPROX_WIDE else 0.0
     decimals = len(digits.group(1) or "")
     written = float(digits.group(0))
     scale = abs(m.value / written) if written else 1.0
-    half_unit = 0.5 * 10 ** -decimals * max(scale, 1.0)
-    return 2 * half_unit if m.approx in APPROX_WIDE else half_unit
+    approximate = m.approx in APPROX_WIDE
+    if decimals == 0 and scale <= 1.0 and not approximate:
+        return 0.0
+    unit = 10.0 ** -decimals * max(scale, 1.0)
+    if approximate and decimals == 0:
+        integer = digits.group(0)
+        unit *= 10.0 ** (len(integer) - len(integer.rstrip("0")))
+    return unit if approximate else 0.5 * unit
 
 
 # Parts that add up to less than this share of their total, with nothing saying that they make up the whole,
