@@ -430,8 +430,9 @@ def _list_completeness(doc: Doc, cue_end: int, total: int, parts: list[int]) -> 
 
 def _complementary(names: list[str]) -> bool:
     """Whether the names cover both sides of a split: `中央…`/`地方…`, `税收收入`/`非税收入`."""
-    if len(names) == 2 and ("非" + names[0] == names[1] or "非" + names[1] == names[0]):
-        return True
+    for negated in (n for n in names if n.startswith("非") and len(n) >= 3):
+        if any(n != negated and n.startswith(negated[1:3]) for n in names):
+            return True  # `税收收入`/`非税收入`, `国有企业`/`非国有企业`
     return any(any(n.startswith(a) for n in names) and any(n.startswith(b) for n in names) for a, b in COMPLEMENTS)
 
 
