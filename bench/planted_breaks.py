@@ -146,6 +146,7 @@ def plan_breaks(texts: dict[str, str], checks: list[tuple], metrics: dict[str, t
     originals: dict[str, str] = {}
     breaks: list[Break] = []
     by_file: dict[str, list[tuple]] = {}
+    planted: set[tuple[str, int, str]] = set()  # a copy planted twice would land as a duplicate and be skipped
     for c in checks:
         by_file.setdefault(c[0], []).append(c)
     for k, (source_file, text) in enumerate(sorted(texts.items())):
@@ -167,8 +168,9 @@ def plan_breaks(texts: dict[str, str], checks: list[tuple], metrics: dict[str, t
                                  for span in [total])
                 for direction in directions:
                     new = changed(p_text, direction, digit)
-                    if new is None or new == p_text:
-                        continue
+                    if new is None or new == p_text or (original, p_start, new) in planted:
+                        continue  # (`up` from a 9 goes down: the same copy as `down`)
+                    planted.add((original, p_start, new))
                     name = f"{stem}__b{len(breaks):05d}.txt"
                     breaks.append(Break(name, original, t_start, t_end, p_start, p_end, p_text, new, direction,
                                         sentence, cue or "", affected))

@@ -80,15 +80,15 @@ class Doc:
         self.text = text
         self.ms = mentions
         self.starts = [m.char_start for m in mentions]
-        self._line_cache: dict[int, tuple[int, int]] = {}
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self._eligible: dict[int, bool] = {}
 
     def line_of(self, pos: int) -> tuple[int, int]:
         """(start, end) of the paragraph (line) holding pos."""
-        a = self.text.rfind("\n", 0, pos) + 1
-        if a not in self._line_cache:
-            b = self.text.find("\n", pos)
-            self._line_cache[a] = (a, len(self.text) if b < 0 else b)
-        return self._line_cache[a]
+        k = bisect_right(self.newlines, pos - 1)  # newlines before pos
+        start = self.newlines[k - 1] + 1 if k else 0
+        end = self.newlines[k] if k < len(self.newlines) else len(self.text)
+        return start, end
 
     def previous_line(self, pos: int) -> tuple[int, int] | None:
         """The nearest non-empty paragraph before the one holding pos."""
@@ -155,7 +155,13 @@ class Doc:
 
     def eligible(self, i: int) -> bool:
         """Whether mention i can be a total or a part at all (not a rate, a difference, a note, nor a piece
-        of a longer number the grammar cut: `1306.08千公顷`)."""
+        of a longer number the grammar cut: `1306.08千公顷`). Asked many times per mention: kept."""
+        known = self._eligible.get(i)
+        if known is None:
+            known = self._eligible[i] = self._is_eligible(i)
+        return known
+
+    def _is_eligible(self, i: int) -> bool:
         m = self.ms[i]
         before = self.text[m.char_start - 1:m.char_start] if m.char_start else ""
         if before.isdigit() or before in (".", "．"):
@@ -442,19 +448,22 @@ def _raw_name(doc: Doc, i: int) -> str:
     return NAME_TAIL_RE.sub("", re.sub(r"^[^，。]*?(?=各项|各类|各种|多种|多项|全部|所有)", "", clause))
 
 
+# A sentence is read at most this far from a position (a flattened table has no full stop for pages: every
+# look-up stays bounded, so a document of any shape costs linear time).
+SENTENCE_WINDOW = 1000
+SENTENCE_END_RE = re.compile(r"[。！？\n]")
+
+
 def _sentence_end(text: str, pos: int) -> int:
-    j = pos
-    n = len(text)
-    while j < n and text[j] not in "。！？\n":
-        j += 1
-    return j
+    """The offset of the full stop (or line end) ending the sentence at pos, at most SENTENCE_WINDOW on."""
+    m = SENTENCE_END_RE.search(text, pos, pos + SENTENCE_WINDOW)
+    return m.start() if m else min(len(text), pos + SENTENCE_WINDOW)
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    j = pos
-    while j > 0 and text[j - 1] not in "。！？\n":
-        j -= 1
-    return j
+    """Where the sentence holding pos starts, at most SENTENCE_WINDOW back."""
+    floor = max(0, pos - SENTENCE_WINDOW)
+    return max(text.rfind(stop, floor, pos) for stop in "。！？\n") + 1 if pos > floor else floor
 
 
 def _total_before(doc: Doc, pos: int, first: int, opens_sentence: bool) -> int | None:
@@ -523,7 +532,25 @@ def _principally(doc: Doc) -> list[_Found]:
     return out
 
 
-NAMED_TOTAL_RE = re.compile(r"(?:^|(?<=[，,。；;：:\n]))\s*(?:在)?(?P<name>[^，,。；;：:\n\d０-９]{2,24}?)中(?:的|[，,：:])")
+def _phrase_cues(text: str, lo: int, hi: int, end_re: re.Pattern[str], max_len: int, opening: str,
+                 inner: str = "") -> list[tuple[int, int, str, str]]:
+    """(start, end, phrase, cue as written) of each phrase that opens after one of `opening` (or the text start),
+    runs at most `max_len` characters without any of `inner`, and ends in a match of `end_re`: the literal end
+    is searched first, then the phrase read back from it (a pattern led by the phrase was tried at every
+    character)."""
+    out = []
+    for m in end_re.finditer(text, lo, hi):
+        j, floor = m.start(), max(0, m.start() - max_len)
+        while j > floor and text[j - 1] not in opening and text[j - 1] not in inner:
+            j -= 1
+        if j > 0 and text[j - 1] not in opening:
+            continue  # the phrase runs over a comma, or is longer than max_len
+        phrase = text[j:m.start()].strip()
+        out.append((j, m.end(), phrase, phrase + m.group(0)))
+    return out
+
+
+NAMED_END_RE = re.compile(r"中(?:的|[，,：:])")
 NAMED_LOOKBACK_CHARS = 800
 NAMED_FOLLOWING_SENTENCES = 4
 
@@ -535,23 +562,25 @@ def _named_total(doc: Doc) -> list[_Found]:
     out: list[_Found] = []
     if not ms:
         return out
-    for cue in NAMED_TOTAL_RE.finditer(text, ms[0].char_start, ms[-1].char_end):
-        named = cue.group("name")
-        if named.endswith("其") or len(normalize_name(named)) < 2:
+    for start, cue_end, phrase, written in _phrase_cues(text, ms[0].char_start, ms[-1].char_end, NAMED_END_RE, 25,
+                                                        "，,。；;：:\n"):
+        named = phrase.removeprefix("在")
+        if not 2 <= len(named) <= 24 or named.endswith("其") or re.search(r"[\d０-９]", named) or len(
+                normalize_name(named)) < 2:
             continue
-        total = _total_by_name(doc, named, cue.start())
+        total = _total_by_name(doc, named, start)
         if total is None:
             continue
-        first = bisect_right(doc.starts, cue.end() - 1)
+        first = bisect_right(doc.starts, cue_end - 1)
         if first >= len(ms):
             continue
-        end = _sentence_end(text, cue.end())
+        end = _sentence_end(text, cue_end)
         parts = _collect_parts(doc, total, first, end)
         parts += _following_parts(doc, total, end, normalize_name(named)[-2:])
         if not parts:
             continue
         completeness = _shares_completeness(doc, total, parts) or UNKNOWN
-        out.append(_Found(total, parts, _signs(doc, total, parts), completeness, cue.group(0).strip("，,。；;：: \n")))
+        out.append(_Found(total, parts, _signs(doc, total, parts), completeness, written.strip("，,。；;：: \n")))
     return out
 
 
@@ -601,11 +630,9 @@ def _following_parts(doc: Doc, total: int, start: int, head_word: str) -> list[i
 
 
 # Cues that open a breakdown of the paragraph's topic amount.
-SPLIT_CUE_RE = re.compile(
-    r"(?:^|(?<=[。；;\n]))\s*(?:(?:分|按)(?P<by>[^，,。；;：:\n]{1,16}?)(?:的区别)?(?:来)?(?:看|划分|区分|统计|分)"
-    r"|从(?P<from>[^，,。；;：:\n]{1,16}?)(?:来)?看)[，,：:]")
-LIST_CUE_RE = re.compile(
-    r"(?:^|(?<=[。；;\n]))\s*(?P<what>[^，,。；;：:\n]{0,30}?)(?:分项情况|构成情况|情况如下|数额如下|如下|包括)[：:]")
+SPLIT_END_RE = re.compile(r"(?:看|划分|区分|统计|分)[，,：:]")
+SPLIT_PHRASE_RE = re.compile(r"^(?:(?:分|按)(?P<by>.{1,16}?)(?:的区别)?来?(?:看|划分|区分|统计|分)|从(?P<from>.{1,16}?)来?看)$")
+LIST_END_RE = re.compile(r"(?:分项情况|构成情况|情况如下|数额如下|如下|包括)[：:]")
 ITEM_MARK_RE = re.compile(r"（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})是|(\d{1,2})[.．、](?!\d)|([①②③④⑤⑥⑦⑧⑨⑩])")
 CN_ORDER = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -620,28 +647,29 @@ def _topic_breakdowns(doc: Doc) -> list[_Found]:
     out: list[_Found] = []
     if not ms:
         return out
-    cues = [(m, "list") for m in LIST_CUE_RE.finditer(text, ms[0].char_start, ms[-1].char_end)]
-    cues += [(m, "split") for m in SPLIT_CUE_RE.finditer(text, ms[0].char_start, ms[-1].char_end)]
-    for cue, style in sorted(cues, key=lambda c: c[0].start()):
-        if style == "list":
-            what = cue.group("what")
-        else:
-            what = cue.group("from") or ""
-        partial = "主要" in what or (style == "split" and "主要" in (cue.group("by") or ""))
+    lo, hi = ms[0].char_start, ms[-1].char_end
+    cues = [(start, end, what, written, "list", "")
+            for start, end, what, written in _phrase_cues(text, lo, hi, LIST_END_RE, 31, "。；;\n", "，,：:")]
+    for start, end, _phrase, written in _phrase_cues(text, lo, hi, SPLIT_END_RE, 24, "。；;\n", "，,：:"):
+        split = SPLIT_PHRASE_RE.match(written.rstrip("，,：:"))
+        if split is not None:
+            cues.append((start, end, split.group("from") or "", written, "split", split.group("by") or ""))
+    for cue_start, cue_end, what, written, style, by in sorted(cues):
+        partial = "主要" in what or "主要" in by
         subject = LIST_WORDS_RE.sub("", what)
-        items = _items_after(doc, cue.end())
+        items = _items_after(doc, cue_end)
         total = None
         if len(normalize_name(subject)) >= 3:
-            total = _total_by_name(doc, subject, cue.start())
+            total = _total_by_name(doc, subject, cue_start)
         if total is None:
-            total = _topic(doc, cue.start(), normalize_name(subject)[-2:] if subject else "")
+            total = _topic(doc, cue_start, normalize_name(subject)[-2:] if subject else "")
         if total is None:
             continue
         if items:
             parts, signs = _item_parts(doc, total, items)
         else:
-            end = _sentence_end(text, cue.end())
-            first = bisect_right(doc.starts, cue.end() - 1)
+            end = _sentence_end(text, cue_end)
+            first = bisect_right(doc.starts, cue_end - 1)
             if first >= len(ms) or ms[first].char_start >= end:
                 continue
             parts = _collect_parts(doc, total, first, end,
@@ -650,7 +678,7 @@ def _topic_breakdowns(doc: Doc) -> list[_Found]:
         if len(parts) < 2:
             continue
         completeness = _shares_completeness(doc, total, parts) or (PARTIAL if partial else COMPLETE)
-        out.append(_Found(total, parts, signs, completeness, cue.group(0).strip("，,。；;：: \n")))
+        out.append(_Found(total, parts, signs, completeness, written.strip("，,。；;：: \n")))
     return out
 
 
@@ -765,6 +793,9 @@ def _parts_then_total(doc: Doc) -> list[_Found]:
     text, ms = doc.text, doc.ms
     out: list[_Found] = []
     for t in range(len(ms)):
+        before = text[max(0, ms[t].char_start - 6):ms[t].char_start]
+        if "计" not in before and "总" not in before:
+            continue  # every total word has 计 or 总 (a cheap test first: this runs for every mention)
         if not doc.eligible(t) or not _is_named_total(doc, t):
             continue
         sent_start = _sentence_start(text, ms[t].char_start)
@@ -863,14 +894,16 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
     """The totals-with-parts and subsets of one report's mentions (indexes into `mentions`)."""
     doc = Doc(text, mentions)
     relations: list[Relation] = []
-    claimed: set[frozenset[int]] = set()
+    claimed_with: dict[int, list[frozenset[int]]] = {}  # part → the claimed lists holding it
     totals: set[int] = set()
     for finder in FINDERS + WEAK_FINDERS:
         for f in finder(doc):
             key = frozenset(f.parts)
-            if f.total in key or any(key <= c for c in claimed) or (finder in WEAK_FINDERS and f.total in totals):
+            if f.total in key or any(key <= c for c in claimed_with.get(f.parts[0], ())) or (
+                    finder in WEAK_FINDERS and f.total in totals):
                 continue  # a list already read (or part of one) is not read again against another total
-            claimed.add(key)
+            for p in key:
+                claimed_with.setdefault(p, []).append(key)
             totals.add(f.total)
             total = mentions[f.total]
             parts = [mentions[p] for p in f.parts]
