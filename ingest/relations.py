@@ -336,7 +336,11 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
         prev_end = m.char_end
         if m.char_start < skip_until or not doc.eligible(i):
             continue
-        if not compatible(ms[total], m) and not (parts and compatible(ms[parts[0]], m)):
+        # Of the total's kind, or of the first part's; the first part itself may count loosely alike
+        # (`获奖者206个，其中突出贡献奖10人、…先进集体奖20个`: 人 and 个).
+        if not (compatible(ms[total], m) or (parts and compatible(ms[parts[0]], m))
+                or (i == first and compatible(ms[total], m, loose=True))
+                or (parts and compatible(ms[total], ms[parts[0]], loose=True) and compatible(ms[total], m, loose=True))):
             if parts:
                 break
             continue
@@ -827,6 +831,43 @@ def _joined_parts(doc: Doc, t: int, sent_start: int, join: int) -> _Found | None
     return _Found(t, [base, *added], [1] * (1 + len(added)), COMPLETE, "加上…" + (cue.group(0) if cue else ""))
 
 
+# Weaker words for a total after its parts (`听讲师生达1892人次`, `协会会员计2958人`): only for the last amount of a
+# sentence whose head word the parts repeat.
+WEAK_TOTAL_CUE_RE = re.compile(r"(?:累计|总量|共|计(?<![统设会审估预]计)|达)(?:到|为|了)?$")
+
+
+def _weak_listed_parts(doc: Doc) -> list[_Found]:
+    """`白济汛中学473名师生，…一中721名师生，拖枝中学698名师生，听讲师生达1892人次`: the last amount of a
+    sentence after `达`/`计`/`共`, and the amounts of its kind before it whose clause repeats its head word."""
+    text, ms = doc.text, doc.ms
+    out: list[_Found] = []
+    for t in range(len(ms)):
+        end = _sentence_end(text, ms[t].char_end)
+        if t + 1 < len(ms) and ms[t + 1].char_start < end and any(
+                doc.eligible(j) for j in doc.between(ms[t].char_end, end)):
+            continue  # not the sentence's last amount
+        clause = doc.clause_before(t)
+        cue = WEAK_TOTAL_CUE_RE.search(clause)
+        if cue is None or TOTAL_CUE_RE.search(clause) or not doc.eligible(t):
+            continue
+        word = normalize_name(clause[:cue.start()])[-2:]
+        if len(word) < 2:
+            continue
+        parts = [i for i in doc.between(_sentence_start(text, ms[t].char_start), ms[t].char_start)
+                 if doc.eligible(i) and compatible(ms[t], ms[i]) and ms[i].kind != "increment"]
+        if len(parts) >= 2 and sum(_repeats(doc, i, word) for i in parts) >= 2:
+            out.append(_Found(t, parts, [1] * len(parts), UNKNOWN, cue.group(0)))
+    return out
+
+
+def _repeats(doc: Doc, i: int, word: str) -> bool:
+    """Whether the clause of mention i (before or right after the number) holds `word`."""
+    m = doc.ms[i]
+    after = doc.text[m.char_end:m.char_end + 8]
+    after = re.split(r"[，,。；;：:\n]", after, maxsplit=1)[0]
+    return word in after or word in doc.clause_before(i)
+
+
 def _listed_parts(doc: Doc, t: int, sent_start: int) -> _Found | None:
     ms = doc.ms
     parts: list[int] = []
@@ -885,7 +926,7 @@ def _adjacent_subset(doc: Doc) -> list[_Found]:
 
 
 # In this order a set of parts goes to the first finder that claims it.
-FINDERS = (_parts_then_total, _qizhong, _principally, _named_total, _topic_breakdowns)
+FINDERS = (_parts_then_total, _qizhong, _principally, _named_total, _topic_breakdowns, _weak_listed_parts)
 # These read a whole and one part without a breakdown cue: only where the whole is no other relation's total.
 WEAK_FINDERS = (_new_then_cumulative, _adjacent_subset)
 

@@ -11,7 +11,7 @@ import pytest
 from ingest.document import ParsedDocument, parse_text
 from ingest.relations import tolerance
 from pipeline.settings import PROJECT_ROOT
-from tests.conftest import SHARED
+from tests.conftest import GOLD, SEED, SHARED
 
 COPY = PROJECT_ROOT / "tests" / "data" / "relations"
 SHARED_REALDEV = SHARED / "realdev"
@@ -210,3 +210,25 @@ def test_labelled_relations_hold_their_floors(folder: Path) -> None:
     below = {k: round(v, 4) for k, v in figures.items() if v < FLOORS[k]}
     assert not below, (below, tot)
     assert tot["false_alarms"] == 0, tot
+
+
+def test_parts_before_a_total_after_da_repeat_its_head_word() -> None:
+    text = "学生听众：白济汛中学473名师生，一中721名师生，拖枝中学698名师生，听讲师生达1892人次，反响热烈。"
+    assert one(text, "1892人次") == ("total_parts", "consistent", ["473名", "721名", "698名"], "达")
+
+
+def test_a_first_part_counted_loosely_alike_starts_the_list() -> None:
+    text = "获奖者206个，其中突出贡献奖10人、中国老科协奖176人、先进集体奖20个。"
+    assert one(text, "206个") == ("total_parts", "consistent", ["10人", "176人", "20个"], "其中")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed and its gold live in ../shared (absent on this clone)")
+def test_the_seed_keeps_every_relation() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    checks = _checks(parse_text(text))
+    labelled = [json.loads(line) for line in (GOLD / f"{SEED.stem}.findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    labelled = [r for r in labelled if r.get("type") in ("total_parts", "subset")]
+    assert len(labelled) >= 10
+    wrong = [r["total_number_text"] for r in labelled
+             if r["status"] not in [s for s, c in checks if _overlaps(c, (r["total_char_start"], r["total_char_end"]))]]
+    assert wrong == []
