@@ -339,8 +339,7 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
         # Of the total's kind, or of the first part's; the first part itself may count loosely alike
         # (`获奖者206个，其中突出贡献奖10人、…先进集体奖20个`: 人 and 个).
         if not (compatible(ms[total], m) or (parts and compatible(ms[parts[0]], m))
-                or (i == first and compatible(ms[total], m, loose=True))
-                or (parts and compatible(ms[total], ms[parts[0]], loose=True) and compatible(ms[total], m, loose=True))):
+                or (i == first and compatible(ms[total], m, loose=True))):
             if parts:
                 break
             continue
@@ -348,7 +347,7 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
             if parts:
                 break
             continue
-        if parts and ("；" in gap or ";" in gap) and not _parallel(doc, i, (parts[0], total)):
+        if parts and ("；" in gap or ";" in gap) and not _parallel(doc, i, (parts[0],)):
             break  # the next clause is about something else (`…693个；苏联设计的156个项目中…`)
         parts.append(i)
     return parts
@@ -842,10 +841,8 @@ def _weak_listed_parts(doc: Doc) -> list[_Found]:
     text, ms = doc.text, doc.ms
     out: list[_Found] = []
     for t in range(len(ms)):
-        end = _sentence_end(text, ms[t].char_end)
-        if t + 1 < len(ms) and ms[t + 1].char_start < end and any(
-                doc.eligible(j) for j in doc.between(ms[t].char_end, end)):
-            continue  # not the sentence's last amount
+        if t + 1 < len(ms) and ms[t + 1].char_start < _sentence_end(text, ms[t].char_end):
+            continue  # not the sentence's last number (`人均纯收入达到16892元，同比增长18%`: a level, no total)
         clause = doc.clause_before(t)
         cue = WEAK_TOTAL_CUE_RE.search(clause)
         if cue is None or TOTAL_CUE_RE.search(clause) or not doc.eligible(t):
@@ -855,6 +852,9 @@ def _weak_listed_parts(doc: Doc) -> list[_Found]:
             continue
         parts = [i for i in doc.between(_sentence_start(text, ms[t].char_start), ms[t].char_start)
                  if doc.eligible(i) and compatible(ms[t], ms[i]) and ms[i].kind != "increment"]
+        if any(WEAK_TOTAL_CUE_RE.search(doc.clause_before(i)) or TOTAL_CUE_RE.search(doc.clause_before(i))
+               for i in parts):
+            continue  # parallel statements, each with its own 达 (`…产值达到800亿元，…产值达到100亿元`): no list
         if len(parts) >= 2 and sum(_repeats(doc, i, word) for i in parts) >= 2:
             out.append(_Found(t, parts, [1] * len(parts), UNKNOWN, cue.group(0)))
     return out
