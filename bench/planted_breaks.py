@@ -124,7 +124,8 @@ def parse_checks(folder: Path) -> tuple[dict[str, str], list[tuple], dict[str, t
             t = parsed.mentions[r.total_index]
             part_ids = [f"{path.name}:{parsed.mentions[i].char_start}-{parsed.mentions[i].char_end}"
                         for i in r.part_indexes]
-            checks.append((path.name, r.status, t.char_start, t.char_end, part_ids, r.cue, t.sentence, r.relation))
+            checks.append((path.name, r.status, t.char_start, t.char_end, part_ids, getattr(r, "cue", ""), t.sentence,
+                           r.relation))
     return texts, checks, metrics
 
 
