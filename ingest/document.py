@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from ingest.extract import Mention, Relation, extract_mentions, extract_relations
+from ingest.extract import Mention, extract_mentions
 from ingest.findings import (
     Finding,
     enumeration_findings,
@@ -15,6 +15,7 @@ from ingest.findings import (
 )
 from ingest.metadata import ReportMeta, infer_years
 from ingest.numbers import to_matching_text
+from ingest.relations import Relation, extract_relations
 from ingest.segment import ReportSegment, segment_document
 from ingest.spacing import Despaced, despace
 
@@ -48,8 +49,8 @@ def _parse(text: str) -> ParsedDocument:
         report_mentions = extract_mentions(text, matching, seg)
         offset = len(mentions)
         for rel in extract_relations(text, report_mentions):
-            relations.append(Relation(rel.report_seq, rel.relation, rel.total_index + offset,
-                                      tuple(i + offset for i in rel.part_indexes), rel.parts_sum, rel.status))
+            relations.append(replace(rel, total_index=rel.total_index + offset,
+                                     part_indexes=tuple(i + offset for i in rel.part_indexes)))
         mentions.extend(report_mentions)
         findings.extend(placeholder_findings(text, seg))
         findings.extend(enumeration_findings(seg))
@@ -133,7 +134,7 @@ def rows_for_lake(document_id: str, source_file: str, parsed: ParsedDocument) ->
             "parts_sum": rel.parts_sum,
             "part_metric_ids": [metric_id(document_id, parsed.mentions[p]) for p in rel.part_indexes],
             "status": rel.status, "char_start": total.char_start, "char_end": total.char_end,
-            "sentence": total.sentence,
+            "sentence": total.sentence, "cue": rel.cue, "tolerance": rel.tolerance,
         })
     findings = []
     for f in parsed.findings:

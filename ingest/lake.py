@@ -26,9 +26,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-# Bump when extraction output changes: the next run parses everything again. 3: a sentence over 1,000
-# characters is quoted in pieces, and clause / 分别 / 其中 look-backs are bounded (output changes only there).
-EXTRACTOR_VERSION = "5"
+# Bump when extraction output changes: the next run parses everything again. 6: report structure read from
+# front matter, headings and paragraph purpose; real-report number grammar; totals and parts found by structure.
+EXTRACTOR_VERSION = "6"
 
 _STR, _INT, _F64, _BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 _TS = pa.timestamp("us", tz="UTC")
@@ -56,7 +56,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("check_id", _STR), ("report_id", _STR), ("document_id", _STR), ("source_file", _STR),
         ("relation", _STR), ("total_metric_id", _STR), ("total_value", _F64), ("parts_sum", _F64),
         ("part_metric_ids", pa.list_(_STR)), ("status", _STR), ("char_start", _INT), ("char_end", _INT),
-        ("sentence", _STR),
+        ("sentence", _STR), ("cue", _STR), ("tolerance", _F64),
     ]),
     "findings": pa.schema([
         ("document_id", _STR), ("source_file", _STR), ("report_id", _STR), ("check_name", _STR),

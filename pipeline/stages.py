@@ -495,12 +495,15 @@ def summarize(settings: Settings) -> dict:
             "from marts.fct_dq_finding group by all order by check_name").fetchall()
         ledger = dict(con.execute("select status, count(*) from marts.ingest_ledger group by all").fetchall())
         linked, mentions = con.execute("select count(metric_code), count(*) from marts.fct_metric").fetchone()
+        totals = dict(con.execute("select status, count(*) from marts.fct_total_check group by all").fetchall())
     return {
         "rows": rows,
         "findings": [{"check": c, "severity": s, "open": o, "new": n, "resolved": r} for c, s, o, n, r in findings],
         "ledger": ledger,
         "metric_links": {"linked": linked, "mentions": mentions,
                          "share": round(linked / mentions, 4) if mentions else None},
+        # `unclear` relations are no findings (the parts may cover the total only in part): counted here instead.
+        "total_checks": {status: totals.get(status, 0) for status in ("consistent", "mismatch", "unclear")},
         "warehouse": str(settings.warehouse_path),
         "reports_dir": str(settings.reports_dir),
         "quality_reports": str(settings.reports_dir / "quality"),
@@ -517,6 +520,9 @@ def format_summary(summary: dict) -> str:
     links = summary["metric_links"]
     lines.append(f"Canonical metrics: {links['linked']} of {links['mentions']} mentions linked"
                  + (f" ({links['share']:.0%})" if links["share"] is not None else ""))
+    checks = summary["total_checks"]
+    lines.append(f"Totals with parts: {checks['consistent']} consistent, {checks['mismatch']} mismatch, "
+                 f"{checks['unclear']} unclear (parts that may cover the total only in part; not findings)")
     lines.append("Findings per check (open / new / resolved):")
     lines += [f"  {f['check']:<34} {f['severity']:<8} {f['open']:>5} {f['new']:>5} {f['resolved']:>5}"
               for f in summary["findings"]] or ["  (none)"]

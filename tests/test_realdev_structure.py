@@ -57,3 +57,19 @@ def test_realdev_structure_holds_its_floors(realdev_warehouse: Path, gold: Path)
     below = {k: score[k] for k, floor in FLOORS.items() if not score[k] >= floor}
     assert not below, (below, score["details"][:20])
 
+
+
+# Issue 21's floors on the labelled totals and parts, scored on the same build (fct_total_check).
+RELATION_FLOORS = {"relations_found": 0.9, "relations_status_acc": 0.9, "relations_precision": 0.95}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gold", GOLD_DIRS, ids=lambda p: p.parent.parent.name + "/" + p.parent.name)
+def test_realdev_relations_hold_their_floors(realdev_warehouse: Path, gold: Path) -> None:
+    scored = subprocess.run([sys.executable, str(SCORER), str(realdev_warehouse), str(gold), "--json"],
+                            capture_output=True, text=True, check=True)
+    score = json.loads(scored.stdout)
+    assert score["relations_gold"] > 0
+    below = {k: score[k] for k, floor in RELATION_FLOORS.items() if not score[k] >= floor}
+    assert not below, (below, [d for d in score["details"] if "relation" in d or "false alarm" in d])
+    assert score["false_alarms"] == 0, [d for d in score["details"] if "false alarm" in d]

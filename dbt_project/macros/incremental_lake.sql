@@ -60,7 +60,7 @@ The marts that relate an organisation's reports across years are incremental by 
 {%- endmacro %}
 
 {% macro lake_parsed_dir() -%}
-    {{ env_var('LAKE_PARSED_DIR', '../data/lake/parsed/v5') }}
+    {{ env_var('LAKE_PARSED_DIR', '../data/lake/parsed/v6') }}
 {%- endmacro %}
 
 {#- The files of `table` for the given batches (the table's empty schema file when there are none). The

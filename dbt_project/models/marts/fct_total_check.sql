@@ -19,6 +19,8 @@ select
     relations.status,
     relations.char_start,
     relations.char_end,
-    relations.sentence
+    relations.sentence,
+    relations.cue,
+    relations.tolerance
 from {{ parsed_rows('relations', new_documents) }} as relations
 where relations.report_id in (select report_id from {{ ref('dim_report') }})
