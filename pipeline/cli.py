@@ -26,7 +26,7 @@ app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lak
 LandingOpt = typer.Option(None, "--landing", help="Landing folder (default: $LANDING_DIR or data/samples).")
 WarehouseOpt = typer.Option(None, "--warehouse", help="Warehouse file (default: $WAREHOUSE_PATH or warehouse/warehouse.duckdb).")
 ReportsOpt = typer.Option(None, "--reports", help="Reports folder (default: $REPORTS_DIR or reports/).")
-LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR or data/lake).")
+LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR; beside --warehouse when that is given, x.duckdb → x.lake; else data/lake).")
 
 
 class ParsingBar:

@@ -63,15 +63,24 @@ def candidate_path(settings: Settings) -> Path:
 
 @contextmanager
 def run_lock(settings: Settings, wait_seconds: float = 0.0, shared: bool = False) -> Iterator[None]:
-    """One run at a time per warehouse: a second run waits up to `wait_seconds`, then exits clearly.
+    """One run at a time per warehouse and per lake: a second run waits up to `wait_seconds`, then exits clearly.
 
+    Two locks, always taken in this order: the warehouse file's and the lake's (a lake given to two
+    warehouses, or a warehouse given two lakes, is still written by one run at a time).
     `shared`: for the parsing of a batch in an Airflow mapped task. Batches of one run parse side by side,
     but never while a run holds the lock exclusively (a CLI run, or a stage that reads or cleans the lake).
     """
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    path = settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock")
+    deadline = time.monotonic() + wait_seconds
+    settings.lake_dir.mkdir(parents=True, exist_ok=True)
+    with _file_lock(settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock"), deadline, shared), \
+            _file_lock(settings.lake_dir / "run.lock", deadline, shared):
+        yield
+
+
+@contextmanager
+def _file_lock(path: Path, deadline: float, shared: bool) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
-        deadline = time.monotonic() + wait_seconds
         while True:
             try:
                 fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
