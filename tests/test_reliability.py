@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.settings import Settings
 from pipeline.stages import RunLocked, run_lock
-from tests.conftest import settings_for
+from tests.conftest import SAMPLES, settings_for
 
 
 def q(path: Path, sql: str) -> list[tuple]:
@@ -46,3 +46,137 @@ def test_the_run_lock_covers_the_lake_as_well_as_the_warehouse(tmp_path) -> None
                 pass
     with run_lock(first, shared=True), run_lock(other_warehouse_same_lake, shared=True):
         pass  # Airflow's batches still parse side by side
+
+
+README_STATUSES = {"ingested", "duplicate", "superseded", "quarantined"}
+
+
+def _report(org: str, n: int) -> str:
+    return f"{org}2024年工作总结\n一、工作成效\n全年举办科普讲座{n}场，培训农民{n * 10}人次。\n"
+
+
+def _metrics_by_file(warehouse: Path) -> list[tuple]:
+    return sorted(q(warehouse, "select source_file, number_text, value from marts.fct_metric"))
+
+
+def _clean_run(tmp_path: Path, landing: Path) -> Path:
+    import shutil
+
+    from pipeline.stages import run_all
+
+    copy = tmp_path / "clean_landing"
+    shutil.copytree(landing, copy)
+    settings = settings_for(tmp_path / "clean", copy)
+    run_all(settings)
+    return settings.warehouse_path
+
+
+def test_duplicates_renames_and_unparsed_bytes_keep_their_data(tmp_path) -> None:
+    """a.txt and b.txt hold the same bytes, then a.txt changes: b.txt carries them. c.txt is renamed between
+    runs: its data moves with it. d.txt is seen by a run killed after discover, then renamed: it is parsed.
+    The result equals a clean run over the same landing, with only the README's ledger statuses."""
+    from pipeline.stages import discover_stage, run_all
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "a.txt").write_text(_report("甲县科协", 11), encoding="utf-8")
+    (landing / "b.txt").write_text(_report("甲县科协", 11), encoding="utf-8")
+    (landing / "c.txt").write_text(_report("丙县科协", 33), encoding="utf-8")
+    (landing / "empty1.txt").write_bytes(b"")
+    (landing / "empty2.txt").write_bytes(b"")
+    settings = settings_for(tmp_path / "nightly", landing)
+    run_all(settings)
+    ledger = dict(((f, (s, r)) for f, s, r in q(settings.warehouse_path,
+                                               "select source_file, status, reason from marts.ingest_ledger")))
+    assert ledger["b.txt"] == ("duplicate", "same bytes as a.txt")
+    assert ledger["empty2.txt"] == ("duplicate", "same bytes as empty1.txt")  # not "empty file"
+
+    (landing / "a.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
+    (landing / "c.txt").rename(landing / "c_renamed.txt")
+    (landing / "d.txt").write_text(_report("丁县科协", 44), encoding="utf-8")
+    discover_stage(settings, "killed-after-discover")  # the run dies here
+    (landing / "d.txt").rename(landing / "d_renamed.txt")
+    run_all(settings)
+
+    metrics = _metrics_by_file(settings.warehouse_path)
+    files = {m[0] for m in metrics}
+    assert {"a.txt", "b.txt", "c_renamed.txt", "d_renamed.txt"} <= files
+    assert not files & {"c.txt", "d.txt"}
+    statuses = dict(q(settings.warehouse_path, "select status, count(*) from marts.ingest_ledger group by all"))
+    assert set(statuses) <= README_STATUSES
+    current = dict(q(settings.warehouse_path, "select source_file, status from marts.ingest_ledger "
+                                               "where status <> 'superseded'"))
+    assert current["b.txt"] == "ingested" and current["d_renamed.txt"] == "ingested"
+    clean = _clean_run(tmp_path, landing)
+    assert metrics == _metrics_by_file(clean)
+    assert sorted(q(settings.warehouse_path, "select source_file, document_id from marts.dim_document")) == sorted(
+        q(clean, "select source_file, document_id from marts.dim_document"))
+
+
+def test_a_restored_warehouse_is_rebuilt_not_skipped(tmp_path) -> None:
+    """The README's rollback (copy `.previous.duckdb` back): the next run must not trust a record of the
+    warehouse it replaced and say "nothing changed" over a warehouse missing a landed file."""
+    import shutil
+
+    from pipeline.stages import run_all
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "one.txt").write_text(_report("甲县科协", 11), encoding="utf-8")
+    settings = settings_for(tmp_path, landing)
+    run_all(settings)
+    (landing / "two.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
+    run_all(settings)
+    shutil.copy(settings.warehouse_path.with_name("warehouse.previous.duckdb"), settings.warehouse_path)
+    assert q(settings.warehouse_path, "select count(*) from marts.dim_document") == [(1,)]
+    again = run_all(settings)
+    assert again["skipped"] is False
+    assert sorted(q(settings.warehouse_path, "select source_file from marts.dim_document")) == [("one.txt",), ("two.txt",)]
+
+
+def test_publishing_left_undone_is_finished_by_the_next_run(tmp_path, monkeypatch) -> None:
+    """A publish that fails after promotion (the reports, then the e-mails) is finished by the next runs,
+    though nothing else changed; e-mails already sent are not sent twice."""
+    import shutil
+    from dataclasses import replace as with_
+
+    import publish.delivery
+    import publish.owner_reports
+    from pipeline.stages import run_all
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(SAMPLES / "2024_示范区科技局_工作总结及2025年工作计划.txt", landing)  # has findings
+    settings = with_(settings_for(tmp_path, landing), smtp_host="smtp.invalid")
+    real_reports = publish.owner_reports.write_owner_reports
+
+    def disk_error(*_args: object, **_kwargs: object) -> None:
+        raise OSError("the reports folder went away")
+
+    monkeypatch.setattr(publish.owner_reports, "write_owner_reports", disk_error)
+    with pytest.raises(OSError, match="went away"):
+        run_all(settings)
+    first_run = q(settings.warehouse_path, "select max(run_id) from marts.fct_gx_result")[0][0]
+    monkeypatch.setattr(publish.owner_reports, "write_owner_reports", real_reports)
+
+    sent: list[str] = []
+    down = {"smtp": True}
+
+    def send(msg, _smtp) -> None:  # type: ignore[no-untyped-def]
+        if down["smtp"] and msg["To"] == "czj-data@example.org":  # notify_clean: always sent
+            raise OSError("connection refused")
+        sent.append(msg["To"])
+
+    monkeypatch.setattr(publish.delivery, "_send", send)
+    monkeypatch.setattr(publish.delivery.time, "sleep", lambda _s: None)
+    second = run_all(settings)
+    assert second["skipped"] is True
+    assert second["publish"]["published_run"] == first_run and second["publish"]["complete"] is False
+    assert list((settings.reports_dir / "quality").glob("*/科技创新局数据专员.html"))
+    assert sent == ["kjcxj-data@example.org"]  # the other went out
+    others = list(sent)
+    down["smtp"] = False
+    third = run_all(settings)
+    assert third["publish"]["complete"] is True
+    assert sent[len(others):] == ["czj-data@example.org"]  # only what was still owed
+    assert run_all(settings)["publish"] is None  # nothing owed any more
