@@ -10,7 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,15 +235,22 @@ def _parse_one(landing: Path, lake: Lake, source_file: str, sha256: str,
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
             raise Unreadable("file changed while the run was reading it; it will be ingested next run")
-        decoded = read_document(data, path.name, limits)
-        read_done = time.perf_counter()
+        with time_limit(limits.max_parse_seconds):
+            decoded = read_document(data, path.name, limits)
+            read_done = time.perf_counter()
+            parsed = parse_text(decoded.text)
+    except ParseTimeLimit:
+        return _quarantine(base, size, f"parse time limit: over INGEST_MAX_PARSE_SECONDS={limits.max_parse_seconds:g}",
+                           started)
     except FileNotFoundError:
         return _transient(lake, base, "file disappeared before it could be read; it will be ingested if it lands again")
     except Unreadable as exc:
         if str(exc).startswith("file changed while"):
             return _transient(lake, base, str(exc))
         return _quarantine(base, path.stat().st_size if path.exists() else 0, str(exc), started)
-    parsed = parse_text(decoded.text)
+    except (RecursionError, MemoryError, ValueError, IndexError, KeyError, TypeError, AssertionError) as exc:
+        # a parser fault on hostile bytes: this document is quarantined, the rest of the batch lands
+        return _quarantine(base, size, f"parser error: {type(exc).__name__}: {exc}"[:500], started)
     rows = rows_for_lake(sha256, source_file, parsed)
     doc = {**base, "format": decoded.format, "encoding": decoded.encoding, "size_bytes": len(data),
            "n_chars": len(decoded.text), "n_reports": len(rows["reports"]), "n_metrics": len(rows["metrics"]),
@@ -249,6 +260,30 @@ def _parse_one(landing: Path, lake: Lake, source_file: str, sha256: str,
     timings = {"read_seconds": read_done - started, "extract_seconds": time.perf_counter() - read_done,
                "write_seconds": 0.0}
     return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")} | timings, rows
+
+
+class ParseTimeLimit(Exception):
+    """A document took longer than INGEST_MAX_PARSE_SECONDS to read and extract."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ParseTimeLimit in this block after `seconds` (a real-time timer: only in a main thread, where
+    the parsing workers and Airflow tasks run; elsewhere the block runs unlimited)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise ParseTimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _transient(lake: Lake, base: dict, reason: str) -> tuple[dict, dict[str, list[dict]]]:

@@ -180,3 +180,61 @@ def test_publishing_left_undone_is_finished_by_the_next_run(tmp_path, monkeypatc
     assert third["publish"]["complete"] is True
     assert sent[len(others):] == ["czj-data@example.org"]  # only what was still owed
     assert run_all(settings)["publish"] is None  # nothing owed any more
+
+
+def test_deeply_nested_html_reads_in_linear_time() -> None:
+    """20,000 nested divs (220 KB, under every size limit): the densest-block search called get_text on
+    every div, quadratic in the depth (10,000 took 22 s); one pass over the tree takes about a second."""
+    import time
+
+    from ingest.readers import read_html
+
+    depth = 20_000
+    data = ("<html><body>" + "<div>" * depth + "县科协2024年工作总结，全年举办讲座30场。" + "</div>" * depth
+            + "</body></html>").encode()
+    started = time.perf_counter()
+    text = read_html(data).text
+    assert time.perf_counter() - started < 20
+    assert text == "县科协2024年工作总结，全年举办讲座30场。"
+
+
+def test_a_document_over_the_parse_time_limit_is_quarantined_and_its_batch_lands(tmp_path, monkeypatch) -> None:
+    import time
+
+    from ingest import stage
+    from ingest.lake import Lake
+    from ingest.limits import Limits
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "slow.txt").write_text(_report("甲县科协", 11), encoding="utf-8")
+    (landing / "good.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
+    real = stage.read_document
+
+    def read(data: bytes, name: str, limits: Limits):  # type: ignore[no-untyped-def]
+        if name == "slow.txt":
+            time.sleep(30)  # stands for a parse that never ends
+        return real(data, name, limits)
+
+    monkeypatch.setattr(stage, "read_document", read)
+    lake = Lake(tmp_path / "lake")
+    todo = [{"source_file": f.source_file, "sha256": f.sha256} for f in stage.discover(landing, lake, "run-1")]
+    started = time.perf_counter()
+    results = {r["source_file"]: r for r in stage.ingest_batch(landing, lake, todo, Limits(max_parse_seconds=1))}
+    assert time.perf_counter() - started < 15
+    assert results["slow.txt"]["status"] == "quarantined"
+    assert results["slow.txt"]["reason"].startswith("parse time limit")
+    assert results["good.txt"]["status"] == "ingested" and results["good.txt"]["n_metrics"] > 0
+    assert lake.parsed_document_ids() == {r["document_id"] for r in results.values()}
+
+
+def test_a_docx_or_pdf_whose_bytes_are_plain_text_is_quarantined() -> None:
+    from ingest.errors import Unreadable
+    from ingest.limits import Limits
+    from ingest.readers import read_document
+
+    text = "县科协2024年工作总结\n全年举办科普讲座30场。\n".encode()
+    for name in ("report.pdf", "report.docx"):
+        with pytest.raises(Unreadable, match="bytes are not a"):
+            read_document(text, name, Limits())
+    assert read_document(text, "report.txt", Limits()).format == "txt"
