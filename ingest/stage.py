@@ -209,10 +209,7 @@ def ingest_batch(landing: Path, lake: Lake, documents: list[dict], limits: Limit
     started = time.perf_counter()
     in_batch = [row["document_id"] for row in tables["documents"]]  # not the transient failures
     batch = batch_name(in_batch)
-    for table in PARSED_TABLES:  # documents last: its file commits the batch
-        if table != "documents":
-            lake.write_rows(table, batch, tables[table])
-    lake.write_rows("documents", batch, tables["documents"])
+    lake.write_batch(batch, tables)  # documents last: its file commits the batch
     written = {"batch": batch, "write_seconds": (time.perf_counter() - started) / len(in_batch)}
     return [r | written if r["document_id"] in in_batch else r for r in results]
 

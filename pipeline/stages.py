@@ -7,6 +7,7 @@ landing → discover → ingest (per document, parallel) → lake → build (dbt
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -118,10 +119,39 @@ def write_owners(settings: Settings, lake: Lake) -> None:
     lake.write_rows("owners", "owners", rows)
 
 
-def discover_stage(settings: Settings, run_id: str) -> list[dict]:
-    """Record every landed file in the ledger; return the documents to parse (new bytes)."""
+def repair_lake(settings: Settings) -> dict:
+    """Check every committed batch of the lake against the checksums recorded when it was written; drop the
+    damaged ones (a file missing, truncated or rotted), so the next discover parses their documents again
+    from the landed bytes. Under the exclusive run lock. Returns what was dropped."""
     lake = lake_of(settings)
     lake.init()
+    lake.drop_uncommitted()
+    damaged = lake.damaged_batches()
+    if not damaged:
+        return {"damaged_batches": 0, "damaged_files": 0, "documents": []}
+    import pyarrow.parquet as pq
+
+    documents: list[str] = []
+    for batch, tables in damaged.items():
+        if "documents" not in tables:
+            documents += pq.read_table(lake.batch_path("documents", batch), columns=["document_id"]).column(0).to_pylist()
+    lake.drop_batches(sorted(damaged))
+    return {"damaged_batches": len(damaged), "damaged_files": sum(len(t) for t in damaged.values()),
+            "documents": sorted(documents)}
+
+
+def describe_repair(repair: dict) -> str:
+    return (f"lake: {repair['damaged_files']} damaged or missing file(s) in {repair['damaged_batches']} batch(es) "
+            f"dropped; their documents are parsed again from the landed bytes")
+
+
+def discover_stage(settings: Settings, run_id: str, repair: bool = True) -> list[dict]:
+    """Record every landed file in the ledger; return the documents to parse (new bytes). `repair`: check
+    the lake first (`repair_lake`; `run_all` does it as its own step)."""
+    lake = lake_of(settings)
+    lake.init()
+    if repair:
+        repair_lake(settings)
     write_owners(settings, lake)
     files = discover(settings.landing_dir, lake, run_id)
     return [{"source_file": f.source_file, "sha256": f.sha256, "size_bytes": f.size_bytes}
@@ -361,8 +391,15 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
         return {"skipped": True, "reason": f"{UNCHANGED_REASON} {published.get('run_id')}",
                 "candidate": None, "seconds": 0.0, "statuses": {}}
     candidate.parent.mkdir(parents=True, exist_ok=True)
-    candidate.unlink(missing_ok=True)
-    Path(str(candidate) + ".wal").unlink(missing_ok=True)
+    discard_candidate(settings)
+    with _candidate_discarded_on_failure(settings):
+        return _build_candidate(settings, run_id, lake, parsed_files, code, fingerprint, published, force)
+
+
+def _build_candidate(settings: Settings, run_id: str, lake: Lake, parsed_files: ParsedFiles, code: str,
+                     fingerprint: str, published: dict, force: bool) -> dict:
+    """`build_stage` past its skip check: the candidate, a copy of the published file or fresh, then dbt."""
+    candidate = candidate_path(settings)
     incremental = (not force and bool(published) and published.get("build_code") == code
                    and published.get("batches_digest")
                    == loaded_batches_digest(parsed_files, published.get("batches", []))
@@ -378,6 +415,36 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
     return {"skipped": False, "mode": mode, "candidate": str(candidate),
             "seconds": round(result.seconds, 2), "statuses": result.statuses}
+
+
+def discard_candidate(settings: Settings) -> None:
+    """Delete the candidate and everything beside it (its WAL, its record, a half copy): a failed night must
+    not leave a warehouse-sized file behind (on a full disk, it is what filled it)."""
+    candidate = candidate_path(settings)
+    for path in (candidate, Path(str(candidate) + ".wal"), _inputs_path(candidate),
+                 candidate.with_name(candidate.name + ".partial")):
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _candidate_discarded_on_failure(settings: Settings) -> Iterator[None]:
+    """Run a stage that writes the candidate; if it fails, discard the candidate (a full disk is said so)."""
+    from pipeline.transform import NoSpaceLeft, no_space_left
+
+    try:
+        yield
+    except NoSpaceLeft:
+        discard_candidate(settings)
+        raise
+    except OSError as exc:
+        discard_candidate(settings)
+        if exc.errno == errno.ENOSPC:
+            raise no_space_left(Path(exc.filename).parent if exc.filename else settings.warehouse_path.parent,
+                                str(exc)) from exc
+        raise
+    except BaseException:
+        discard_candidate(settings)
+        raise
 
 
 def copy_atomic(source: Path, target: Path) -> None:
@@ -397,6 +464,11 @@ def _documents_moved(warehouse: Path, current: dict[str, str]) -> bool:
 
 def validate_stage(settings: Settings, run_id: str) -> dict:
     """GX over the candidate; store results and this run's findings in the lake; build the quality marts."""
+    with _candidate_discarded_on_failure(settings):
+        return _validate_candidate(settings, run_id)
+
+
+def _validate_candidate(settings: Settings, run_id: str) -> dict:
     from expectations.validate import extraction_findings, validate_warehouse, with_finding_keys
 
     lake = lake_of(settings)
@@ -516,6 +588,7 @@ def promote_stage(settings: Settings, run_id: str) -> dict:
 def record_promoted(lake: Lake, run_id: str) -> None:
     """Note in the lake that `run_id` was published: its GX results and findings are history from now on."""
     now = datetime.now(UTC)
+    write_bytes_atomic(_notes_marker(lake), b"")
     lake.write_rows("runs", f"promoted-{run_id}", [{
         "run_id": run_id, "started_at": None, "finished_at": now, "status": "promoted", "n_new": None,
         "n_ingested": None, "n_quarantined": None, "seconds": None}])
@@ -536,9 +609,14 @@ def promoted_runs(settings: Settings) -> set[str] | None:
                 held = {r[0] for r in con.execute("select distinct run_id from marts.fct_gx_result").fetchall()}
         except duckdb.Error:
             held = set()
-    if not noted and not held:
+    if not noted and not held and not _notes_marker(lake_of(settings)).exists():
         return None
     return noted | held
+
+
+def _notes_marker(lake: Lake) -> Path:
+    """Present when the lake notes every promotion (a lake from before the notes does not)."""
+    return lake.root / "state" / "promotions_noted"
 
 
 def drop_unpublished_quality(settings: Settings, run_id: str) -> list[str]:
@@ -546,9 +624,11 @@ def drop_unpublished_quality(settings: Settings, run_id: str) -> list[str]:
     failed after validation): they must not count as history, or tonight's findings would read `open`.
     Call under the exclusive run lock. Returns the run ids dropped."""
     keep = promoted_runs(settings)
-    if keep is None:
-        return []
     lake = lake_of(settings)
+    if keep is None:
+        if not any(p for t in ("gx_results", "finding_history") for p in lake.table_dir(t).glob("[!_]*.parquet")):
+            write_bytes_atomic(_notes_marker(lake), b"")  # a new lake: every promotion will be noted
+        return []
     dropped: set[str] = set()
     for table in ("gx_results", "finding_history"):
         for path in lake.table_dir(table).glob("*.parquet"):
@@ -703,7 +783,10 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
         return outputs[stage]
 
     with run_lock(settings):
-        todo = timed("discover", discover_stage, settings, run_id)
+        repair = timed("repair", repair_lake, settings)
+        if repair["damaged_batches"]:
+            say(describe_repair(repair))
+        todo = timed("discover", discover_stage, settings, run_id, repair=False)
         say(f"discover: {len(todo)} new document(s) to parse")
         parsed = timed("ingest", ingest_all, settings, todo,
                        progress=(lambda result: doc_progress(result, len(todo))) if doc_progress else None)
@@ -727,5 +810,5 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
     summary = summarize(settings)
     return {"run_id": run_id, "timings": timings, "outputs": outputs, "parsed": len(parsed),
             "quarantined": len(quarantined), "skipped": built["skipped"],
-            "publish": published if published["published_run"] else None,
+            "publish": published if published["published_run"] else None, "lake_repair": repair,
             "summary": summary}

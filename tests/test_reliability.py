@@ -238,3 +238,102 @@ def test_a_docx_or_pdf_whose_bytes_are_plain_text_is_quarantined() -> None:
         with pytest.raises(Unreadable, match="bytes are not a"):
             read_document(text, name, Limits())
     assert read_document(text, "report.txt", Limits()).format == "txt"
+
+
+def test_a_lake_on_another_filesystem_than_the_warehouse(tmp_path) -> None:
+    """docs/SCALING.md's layout: renaming state from the warehouse's folder into the lake failed with
+    `Errno 18 Invalid cross-device link` after every promotion."""
+    import os
+    import shutil
+    import uuid
+
+    from pipeline.stages import run_all
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second filesystem (/dev/shm) on this machine")
+    lake = shm / f"reliab-lake-{uuid.uuid4().hex}"
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "one.txt").write_text(_report("甲县科协", 11), encoding="utf-8")
+    settings = replace(settings_for(tmp_path, landing), lake_dir=lake)
+    try:
+        out = run_all(settings)
+        assert out["publish"]["complete"] is True
+        assert q(settings.warehouse_path, "select count(*) from marts.dim_document") == [(1,)]
+        assert run_all(settings)["skipped"] is True  # the state of the build was kept
+    finally:
+        shutil.rmtree(lake, ignore_errors=True)
+
+
+def test_a_full_disk_is_named_and_the_candidate_cleaned_up(tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    from pipeline.stages import run_all
+    from pipeline.transform import NoSpaceLeft
+
+    disk = tmp_path / "small_disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True,
+                             check=False)
+    if mounted.returncode != 0:
+        pytest.skip("a full disk needs a small filesystem, and mounting a tmpfs needs root")
+    try:
+        landing = tmp_path / "landing"
+        landing.mkdir()
+        shutil.copy(SAMPLES / "2024_示范区科技局_工作总结及2025年工作计划.txt", landing)
+        settings = replace(settings_for(tmp_path, landing), warehouse_path=disk / "warehouse.duckdb")
+        with pytest.raises(NoSpaceLeft, match=f"no space left on the filesystem of {disk}"):
+            run_all(settings)
+        assert sorted(p.name for p in disk.iterdir() if p.suffix != ".lock" and p.name != ".dbt") == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_run_killed_after_validation_leaves_no_trace_in_the_quality_marts(tmp_path) -> None:
+    """Killed between validation (its GX results and findings written to the lake) and promotion: the next
+    run's findings are `new` (not `open`) and fct_gx_result holds one run, as after a clean run."""
+    from pipeline.stages import build_stage, discover_stage, ingest_all, run_all, validate_stage
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "one.txt").write_text(_report("甲县科协", 11) + "宣传资料XX份。\n", encoding="utf-8")
+    settings = settings_for(tmp_path, landing)
+    ingest_all(settings, discover_stage(settings, "killed"))
+    build_stage(settings, "killed")
+    validate_stage(settings, "killed")  # the run dies here, before promotion
+    out = run_all(settings)
+    assert q(settings.warehouse_path, "select distinct run_id from marts.fct_gx_result") == [(out["run_id"],)]
+    statuses = q(settings.warehouse_path, "select distinct status from marts.fct_dq_finding")
+    assert statuses == [("new",)]
+    assert q(settings.warehouse_path, "select distinct run_id from marts.agg_dq_by_owner") == [(out["run_id"],)]
+
+
+def test_a_damaged_or_missing_lake_file_heals_from_the_landed_bytes(tmp_path) -> None:
+    """A lake file rotted in place (same size, other bytes) and another deleted: the next run sees both
+    against the checksums recorded at write, parses their documents again and says so."""
+    import pyarrow.parquet as pq
+
+    from ingest.lake import Lake
+    from pipeline.stages import run_all
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "one.txt").write_text(_report("甲县科协", 11), encoding="utf-8")
+    (landing / "two.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
+    settings = settings_for(tmp_path, landing)
+    run_all(settings)
+    before = _metrics_by_file(settings.warehouse_path)
+    lake = Lake(settings.lake_dir)
+    metrics = sorted(p for p in lake.table_dir("metrics").glob("batch-*.parquet") if pq.read_metadata(p).num_rows)
+    assert len(metrics) == 2
+    rotted = bytearray(metrics[0].read_bytes())
+    at = rotted.index("讲座".encode())  # a byte of the data, not of the footer: the file still reads
+    rotted[at] ^= 0x01
+    metrics[0].write_bytes(bytes(rotted))
+    lake.batch_path("relations", metrics[1].stem).unlink()
+    out = run_all(settings)
+    assert out["lake_repair"]["damaged_batches"] == 2 and out["parsed"] == 2
+    assert _metrics_by_file(settings.warehouse_path) == before
+    assert lake.damaged_batches() == {}
