@@ -123,7 +123,7 @@ def quality(warehouse: Path) -> dict:
         "findings": q(warehouse, "select check_name, source_file, message, status from marts.fct_dq_finding"),
         "runs": q(warehouse, "select count(distinct run_id) from marts.fct_gx_result"),
         "gx": q(warehouse, "select suite, expectation, success, element_count, unexpected_count from marts.fct_gx_result"),
-        "owners": q(warehouse, "select owner_name, n_error, n_warning, n_info, n_new, n_resolved from marts.agg_dq_by_owner"),
+        "owners": q(warehouse, "select owner, n_error, n_warning, n_info, n_new, n_resolved from marts.agg_dq_by_owner"),
     }
 
 
