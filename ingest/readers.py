@@ -1,6 +1,7 @@
 """Read a landed file's bytes into text: txt in any Chinese encoding, docx, pdf and html.
 
-The format is sniffed from the bytes, not trusted from the extension. A file that cannot be read raises
+The format is sniffed from the bytes, not trusted from the extension; a .docx or .pdf whose bytes are not
+that format is refused (the extension promised what the bytes do not have). A file that cannot be read raises
 `Unreadable` with a reason a person can act on; the caller quarantines it.
 """
 
@@ -11,6 +12,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -202,12 +204,27 @@ def _decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _densest_block(soup):  # type: ignore[no-untyped-def]
+    """The innermost div, section or td that still holds most of the page's text.
+
+    Every element's text length comes from one pass over the tree (strings to their parent, then children
+    to their parent in reverse document order): `get_text` per element was quadratic in the nesting depth
+    (200,000 nested divs never finished)."""
+    from bs4 import CData, NavigableString
+
+    elements = soup.find_all(True)
+    length: dict[int, int] = {id(e): 0 for e in elements}
+    length[id(soup)] = 0
+    for string in soup.find_all(string=True):
+        if type(string) in (NavigableString, CData) and id(string.parent) in length:
+            length[id(string.parent)] += len(string.strip())
+    for element in reversed(elements):
+        if element.parent is not None:
+            length[id(element.parent)] += length[id(element)]
     best, best_len = None, 0
     for div in soup.find_all(["div", "section", "td"]):
-        n = len(div.get_text(strip=True))
-        # prefer the innermost block that still holds most of the text
-        if n > best_len * 1.0 and n > 0:
-            children_max = max((len(c.get_text(strip=True)) for c in div.find_all(["div", "section"], recursive=False)), default=0)
+        n = length[id(div)]
+        if n > best_len and n > 0:
+            children_max = max((length[id(c)] for c in div.find_all(["div", "section"], recursive=False)), default=0)
             if children_max < n * 0.8:
                 best, best_len = div, n
     return best
@@ -219,6 +236,9 @@ def read_document(data: bytes, name: str, limits: Limits) -> DecodedText:
         raise Unreadable("empty file")
     limits.check_bytes(len(data))
     fmt = sniff_format(data, name)
+    promised = Path(name).suffix.lower().lstrip(".")
+    if promised in ("docx", "pdf") and fmt != promised:
+        raise Unreadable(f"named .{promised} but its bytes are not a {promised} (they read as {fmt})")
     if fmt == "pdf":
         decoded = read_pdf(data, limits)
     elif fmt == "docx":

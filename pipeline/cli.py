@@ -18,7 +18,8 @@ import duckdb
 import typer
 
 from pipeline.settings import Settings
-from pipeline.stages import RunLocked, format_summary, run_all, summarize
+from pipeline.stages import RunLocked, describe_repair, format_summary, run_all, summarize
+from pipeline.transform import NoSpaceLeft
 
 app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lake → dbt → quality → reports.",
                   no_args_is_help=True, add_completion=False)
@@ -26,7 +27,7 @@ app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lak
 LandingOpt = typer.Option(None, "--landing", help="Landing folder (default: $LANDING_DIR or data/samples).")
 WarehouseOpt = typer.Option(None, "--warehouse", help="Warehouse file (default: $WAREHOUSE_PATH or warehouse/warehouse.duckdb).")
 ReportsOpt = typer.Option(None, "--reports", help="Reports folder (default: $REPORTS_DIR or reports/).")
-LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR or data/lake).")
+LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR; beside --warehouse when that is given, x.duckdb → x.lake; else data/lake).")
 
 
 class ParsingBar:
@@ -84,10 +85,17 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
+    except NoSpaceLeft as exc:
+        typer.echo(f"error: {exc.strerror}", err=True)
+        raise typer.Exit(code=1) from exc
     finally:
         bar.close()
     typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined"
                + ("; nothing changed, the published warehouse was kept" if out["skipped"] else ""))
+    if out["lake_repair"]["damaged_batches"]:
+        typer.echo(describe_repair(out["lake_repair"]))
+    if out["publish"] and not out["publish"]["complete"]:
+        typer.echo(f"publish: {len(out['publish']['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
     typer.echo(format_summary(out["summary"]))
 
 

@@ -4,6 +4,9 @@ views apply it to the whole table; incremental models to a night's new files (ma
 One definition, so the two paths cannot drift apart.
 -#}
 {% macro stg_lake_select(table, relation) -%}
+    {#- the parsed tables but documents take each document's current path from the ledger (parsed_rows
+        references it on every path, so dbt records the dependency of the incremental models) -#}
+    {%- set ledger = ref('stg_lake__ledger') if table != 'documents' else none -%}
     {%- if table == 'documents' -%}
 select
     document_id,
@@ -25,8 +28,8 @@ from {{ relation }}
     {%- elif table == 'reports' -%}
 select
     report_id,
-    document_id,
-    source_file,
+    lake_rows.document_id,
+    coalesce(current_paths.source_file, lake_rows.source_file) as source_file,
     cast(report_seq as integer) as report_seq,
     cast(char_start as bigint) as char_start,
     cast(char_end as bigint) as char_end,
@@ -40,13 +43,15 @@ select
     cast(title_plan_year as integer) as title_plan_year,
     title_has_placeholder_year,
     n_sentences
-from {{ relation }}
+from {{ relation }} as lake_rows
+left join ({{ current_document_paths(ledger) }}) as current_paths
+    on current_paths.document_id = lake_rows.document_id
     {%- elif table == 'metrics' -%}
 select
     metric_id,
     report_id,
-    document_id,
-    source_file,
+    lake_rows.document_id,
+    coalesce(current_paths.source_file, lake_rows.source_file) as source_file,
     cast(char_start as bigint) as char_start,
     cast(char_end as bigint) as char_end,
     number_text,
@@ -62,13 +67,15 @@ select
     is_plan_target,
     sentence,
     heading_path
-from {{ relation }}
+from {{ relation }} as lake_rows
+left join ({{ current_document_paths(ledger) }}) as current_paths
+    on current_paths.document_id = lake_rows.document_id
     {%- elif table == 'relations' -%}
 select
     check_id,
     report_id,
-    document_id,
-    source_file,
+    lake_rows.document_id,
+    coalesce(current_paths.source_file, lake_rows.source_file) as source_file,
     relation,
     total_metric_id,
     total_value,
@@ -80,11 +87,13 @@ select
     sentence,
     cue,
     tolerance
-from {{ relation }}
+from {{ relation }} as lake_rows
+left join ({{ current_document_paths(ledger) }}) as current_paths
+    on current_paths.document_id = lake_rows.document_id
     {%- elif table == 'findings' -%}
 select
-    document_id,
-    source_file,
+    lake_rows.document_id,
+    coalesce(current_paths.source_file, lake_rows.source_file) as source_file,
     report_id,
     check_name,
     severity,
@@ -92,7 +101,9 @@ select
     cast(char_end as bigint) as char_end,
     message,
     evidence
-from {{ relation }}
+from {{ relation }} as lake_rows
+left join ({{ current_document_paths(ledger) }}) as current_paths
+    on current_paths.document_id = lake_rows.document_id
     {%- else -%}
         {{ exceptions.raise_compiler_error("no staging projection for lake table " ~ table) }}
     {%- endif -%}

@@ -9,7 +9,7 @@
 
 select
     documents.document_id,
-    documents.source_file,
+    current_paths.source_file,
     documents.format,
     documents.encoding,
     documents.size_bytes,
@@ -23,8 +23,9 @@ select
     documents.parse_seconds,
     {{ build_started_at() }} as loaded_at
 from {{ ref('int_documents_parsed') }} as documents
+inner join ({{ current_document_paths(ref('stg_lake__ledger')) }}) as current_paths
+    on current_paths.document_id = documents.document_id
 where documents.status = 'ingested'
-  and documents.document_id in ({{ current_document_ids(ref('stg_lake__ledger')) }})
 {%- if is_incremental() %}
   and documents.document_id not in (select document_id from {{ this }})
 {%- endif %}
