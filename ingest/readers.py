@@ -29,6 +29,9 @@ class DecodedText:
 
 # Encodings a Chinese report may come in; charset-normalizer picks among them by coherence.
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
+# The encoding recorded for a UTF-8 file whose last character is cut off (a truncated copy or download): the
+# text before the cut is read, and ingest/stage.py reports the cut as a `text_cut_off` finding.
+UTF8_CUT = "utf_8_cut"
 _BOMS = [(b"\xef\xbb\xbf", "utf_8"), (b"\xff\xfe\x00\x00", "utf_32"), (b"\x00\x00\xfe\xff", "utf_32"),
          (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16")]
 
@@ -60,8 +63,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise Unreadable("binary content: NUL bytes in what should be text")
     try:
         return data.decode("utf-8"), "utf_8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):  # valid up to a cut last character
+            return data[:exc.start].decode("utf-8"), UTF8_CUT
     best = from_bytes(data, cp_isolation=CHINESE_ENCODINGS).best()
     if best is None:
         raise Unreadable("not text in any supported encoding (utf-8, gb18030/gbk, big5, utf-16, utf-32)")

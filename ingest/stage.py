@@ -21,9 +21,10 @@ from pathlib import Path
 
 from ingest.document import parse_text, rows_for_lake
 from ingest.errors import Unreadable
+from ingest.findings import Finding
 from ingest.lake import PARSED_TABLES, Lake, write_bytes_atomic
 from ingest.limits import Limits
-from ingest.readers import read_document
+from ingest.readers import UTF8_CUT, read_document
 
 SKIPPED_NAME_PREFIXES = (".", "~$")
 SKIPPED_NAME_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
@@ -248,6 +249,8 @@ def _parse_one(landing: Path, lake: Lake, source_file: str, sha256: str,
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, TypeError, AssertionError) as exc:
         # a parser fault on hostile bytes: this document is quarantined, the rest of the batch lands
         return _quarantine(base, size, f"parser error: {type(exc).__name__}: {exc}"[:500], started)
+    if decoded.encoding == UTF8_CUT and parsed.reports:
+        parsed.findings.append(cut_off_finding(decoded.text, parsed.reports[-1][0].seq, len(data)))
     rows = rows_for_lake(sha256, source_file, parsed)
     doc = {**base, "format": decoded.format, "encoding": decoded.encoding, "size_bytes": len(data),
            "n_chars": len(decoded.text), "n_reports": len(rows["reports"]), "n_metrics": len(rows["metrics"]),
@@ -281,6 +284,15 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def cut_off_finding(text: str, report_seq: int, size: int) -> Finding:
+    """The finding of a UTF-8 file cut inside its last character, on the last line that was read."""
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    end = len(text.rstrip())
+    return Finding("text_cut_off", report_seq, end - len(last), end,
+                   f"the file ({size} bytes) ends inside a UTF-8 character: read up to the cut, the incomplete "
+                   "character dropped; the file may be truncated", last)
 
 
 def _transient(lake: Lake, base: dict, reason: str) -> tuple[dict, dict[str, list[dict]]]:

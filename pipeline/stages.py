@@ -696,10 +696,13 @@ def summarize(settings: Settings) -> dict:
         ledger = dict(con.execute("select status, count(*) from marts.ingest_ledger group by all").fetchall())
         linked, mentions = con.execute("select count(metric_code), count(*) from marts.fct_metric").fetchone()
         totals = dict(con.execute("select status, count(*) from marts.fct_total_check group by all").fetchall())
+        quarantined = con.execute("select source_file, reason from marts.ingest_ledger where status = 'quarantined' "
+                                  "order by source_file").fetchall()
     return {
         "rows": rows,
         "findings": [{"check": c, "severity": s, "open": o, "new": n, "resolved": r} for c, s, o, n, r in findings],
         "ledger": ledger,
+        "quarantined": [{"file": f, "reason": r} for f, r in quarantined],
         "metric_links": {"linked": linked, "mentions": mentions,
                          "share": round(linked / mentions, 4) if mentions else None},
         # `unclear` relations are no findings (the parts may cover the total only in part): counted here instead.
@@ -717,6 +720,9 @@ def format_summary(summary: dict) -> str:
     lines = ["Rows per mart:"]
     lines += [f"  marts.{t:<22} {n:>8}" for t, n in summary["rows"].items()]
     lines.append("Ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["ledger"].items())))
+    if summary["quarantined"]:
+        lines.append("Quarantined files (not read; listed in the default owner's quality report):")
+        lines += [f"  {q['file']}: {q['reason']}" for q in summary["quarantined"]]
     links = summary["metric_links"]
     lines.append(f"Canonical metrics: {links['linked']} of {links['mentions']} mentions linked"
                  + (f" ({links['share']:.0%})" if links["share"] is not None else ""))
