@@ -32,11 +32,19 @@ LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR; be
 
 class ParsingBar:
     """A progress bar over the documents a run parses (to stderr; nothing when quiet or nothing to parse).
-    Documents are counted as their batch completes."""
+    Documents are counted as their batch completes. The bar is the parse stage's line: `stage_line` closes it
+    before any later stage reports, so its rate is the parse's and the stages that follow get lines of their
+    own."""
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.bar = None
+
+    def stage_line(self, message: str) -> None:
+        """A stage's one line (`build: full build done in 8.0s`), after the parsing bar is closed."""
+        self.close()
+        if not self.quiet:
+            typer.echo(message, err=True)
 
     def update(self, _result: dict, total: int) -> None:
         if self.quiet:
@@ -50,6 +58,7 @@ class ParsingBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def _settings(landing: Path | None = None, warehouse: Path | None = None, reports: Path | None = None,
@@ -72,13 +81,9 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
     if workers:
         settings = replace(settings, workers=workers)
 
-    def progress(message: str) -> None:
-        if not quiet:
-            typer.echo(message, err=True)
-
     bar = ParsingBar(quiet)
     try:
-        out = run_all(settings, progress=progress, doc_progress=bar.update, force=force)
+        out = run_all(settings, progress=bar.stage_line, doc_progress=bar.update, force=force)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
@@ -108,7 +113,7 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
     settings = _settings(landing, warehouse, reports, lake)
     bar = ParsingBar(quiet=False)
     try:
-        out = reprocess_all(settings, progress=lambda m: typer.echo(m, err=True), doc_progress=bar.update)
+        out = reprocess_all(settings, progress=bar.stage_line, doc_progress=bar.update)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
@@ -119,7 +124,8 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """The published warehouse, read-only, with no access to files or extensions beyond it."""
+    """The published warehouse, read-only, with no access to files or extensions beyond it; `marts` is the
+    default schema (`from dim_report`), the others are named (`staging.stg_lake__owners`)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `warehouse run` (or `make run`) first")
     con = duckdb.connect(str(path), read_only=True, config={
@@ -127,11 +133,39 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     })
+    con.execute("SET search_path = 'marts,main'")
     con.execute("SET lock_configuration = true")
     return con
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+def is_refusal(exc: duckdb.Error) -> bool:
+    """Whether DuckDB refused the statement (a write to the read-only warehouse, a file or extension outside
+    it, a change of the locked settings) rather than failed on it (a typo, a missing table or column)."""
+    return isinstance(exc, duckdb.PermissionException) or (
+        isinstance(exc, duckdb.InvalidInputException)
+        and ("read-only mode" in str(exc) or "configuration has been locked" in str(exc)))
+
+
+# Table output is for reading on a terminal: a cell longer than this (a document's whole text) is cut, with
+# an ellipsis; csv and json always hold every character.
+MAX_CELL_WIDTH = 60
+
+
+def table_cell(value: object, max_width: int) -> str:
+    """A value as one line of at most `max_width` display columns (0: no limit)."""
+    text = "" if value is None else " ".join(str(value).split("\n"))
+    if max_width <= 0 or _width(text) <= max_width:
+        return text
+    out, width = [], 0
+    for ch in text:
+        width += _width(ch)
+        if width > max_width - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = MAX_CELL_WIDTH) -> str:
     if fmt == "json":
         return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
     if fmt == "csv":
@@ -140,7 +174,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         writer.writerow(columns)
         writer.writerows(rows)
         return buf.getvalue().rstrip("\n")
-    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+    cells = [[table_cell(v, max_width) for v in r] for r in rows]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = [" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)),
              "-+-".join("-" * w for w in widths)]
@@ -164,8 +198,10 @@ def _pad(text: str, width: int) -> str:
 @app.command()
 def sql(query: str = typer.Argument(..., help="The SQL to run, e.g. \"select * from marts.dim_report\"."),
         warehouse: Path | None = WarehouseOpt,
-        fmt: str = typer.Option("table", "--format", help="table, csv or json.")) -> None:
-    """Print a query's result from the warehouse, opened read-only."""
+        fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+        max_width: int = typer.Option(MAX_CELL_WIDTH, "--max-width",
+                                      help="Table output: cut cells past this many columns (0: never).")) -> None:
+    """Print a query's result from the warehouse, opened read-only (`marts` is the default schema)."""
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("--format must be table, csv or json")
     settings = _settings(warehouse=warehouse)
@@ -181,10 +217,12 @@ def sql(query: str = typer.Argument(..., help="The SQL to run, e.g. \"select * f
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     except duckdb.Error as exc:
-        typer.echo(f"error: refused or failed (the warehouse is read-only, files outside it are off limits): {exc}",
-                   err=True)
+        if is_refusal(exc):
+            typer.echo(f"refused: the warehouse is read-only and files outside it are off limits: {exc}", err=True)
+            raise typer.Exit(code=3) from exc
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
-    typer.echo(render(columns, rows, fmt))
+    typer.echo(render(columns, rows, fmt, max_width))
 
 
 @app.command()
