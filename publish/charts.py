@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Callable
 from functools import cache
 
@@ -54,7 +55,9 @@ def _svg(fig, label: str) -> Markup:  # type: ignore[no-untyped-def]
     """The figure as an inline <svg> element (no XML prolog), labelled for screen readers."""
     import matplotlib
 
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": label}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": label}), warnings.catch_warnings():
+        # without a CJK font matplotlib warns once per Chinese character; the text is in the SVG all the same
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
         buf = io.StringIO()
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
@@ -86,6 +89,14 @@ def _rc() -> dict:
             "text.parse_math": False}  # a `$` in an organisation's name is text, not mathtext
 
 
+def value_range(values: list[float]) -> tuple[float, float]:
+    """The value axis: from 0 (or below it, for negative values) to a little above the largest, so that the
+    dots at the top are not cut in half by the frame."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    pad = (high - low) * 0.08 or 1.0
+    return (low - pad if low < 0 else 0.0), high + pad
+
+
 def no_data(label: str) -> Markup:
     return Markup('<p class="no-data" aria-label="{}">no data yet</p>').format(label)
 
@@ -115,9 +126,8 @@ def line_chart(series: dict[str, list[tuple[str, float]]], unit: str | None = No
                         label=f"{name} · 目标 target")
         ax.set_xticks(range(len(xs)), xs, rotation=30 if len(xs) > 6 else 0)
         ax.set_xlim(-0.5, len(xs) - 0.5)
-        ax.margins(y=0.12)  # room for the dots at the top, which the axes would cut in half
         _style(ax, "y", lambda v: readable(v, unit), integer=unit not in ("percent", "pp"))
-        ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+        ax.set_ylim(*value_range([v for points in [*series.values(), *targets.values()] for _, v in points]))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(3, len(series)), frameon=False,
                   fontsize=8)
         return _svg(fig, label)
