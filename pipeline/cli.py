@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,12 +40,14 @@ class ParsingBar:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.bar = None
+        self.last_line_at = time.time()
 
     def stage_line(self, message: str) -> None:
         """A stage's one line (`build: full build done in 8.0s`), after the parsing bar is closed."""
         self.close()
         if not self.quiet:
             typer.echo(message, err=True)
+        self.last_line_at = time.time()
 
     def update(self, _result: dict, total: int) -> None:
         if self.quiet:
@@ -53,6 +56,9 @@ class ParsingBar:
             from tqdm import tqdm
 
             self.bar = tqdm(desc="parsing", unit="doc", total=total, file=sys.stderr)
+            # parsing began when the stage before it reported (the first batch only now completes): time the
+            # bar from then, or its rate is of the last batch alone
+            self.bar.start_t = self.last_line_at
         self.bar.update(1)
 
     def close(self) -> None:
