@@ -134,7 +134,7 @@ def test_a_total_that_does_not_add_up_reads_in_units_with_the_parts_own_sentence
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         found = con.execute("select expected, owner from marts.fct_dq_finding where check_name = 'total_mismatch'"
                             ).fetchall()
-    assert [expected for expected, _ in found] == ["parts add up to 109场, total says 126场"]
+    assert [expected for expected, _ in found] == ["parts add up to 109场, total says 126场: off by -17场, rounding allows 0场"]
     page = next((settings.reports_dir / "quality").rglob(f"{found[0][1]}.html"))
     dom = render(str(page), tmp_path, "--dump-dom")
     assert "parts add up to 109场, total says 126场" in dom.stdout
