@@ -815,7 +815,9 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
                 if stage == "validate" and outputs["validate"]["carried_forward"]:
                     say(f"validate: {describe_carried(outputs['validate']['carried_forward'])}")
         published = timed("publish", publish_stage, settings, run_id)  # also what an earlier run left undone
-        if published["published_run"] and published["published_run"] != run_id:
+        if published["published_run"] == run_id:
+            say(f"publish: done in {timings['publish']:.1f}s")
+        elif published["published_run"]:
             say(f"publish: finished the publication of run {published['published_run']}, left undone")
         if not published["complete"]:
             say(f"publish: {len(published['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
