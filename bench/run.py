@@ -140,7 +140,7 @@ def _rusage() -> tuple[float, float]:
 
 
 # run_all's stage names → the names the benchmark reports them under.
-STAGE_LABELS = {"discover": "discover", "ingest": "ingest (read + extract + lake write)", "build": "dbt build",
+STAGE_LABELS = {"repair": "lake check (repair)", "discover": "discover", "ingest": "ingest (read + extract + lake write)", "build": "dbt build",
                 "validate": "gx + quality marts + docs", "promote": "promote", "publish": "reports"}
 
 
