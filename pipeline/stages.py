@@ -102,7 +102,8 @@ def write_owners(settings: Settings, lake: Lake) -> None:
     rows = [{"priority": 10_000, "pattern": "", "owner_name": default["name"], "owner_email": default.get("email"),
              "is_default": True, "notify_clean": bool(default.get("notify_clean", False))}]
     for i, owner in enumerate(config.get("owners") or []):
-        for pattern in owner.get("patterns") or []:
+        # an owner without patterns is listed (a pattern of null matches nothing): it may want clean reports
+        for pattern in owner.get("patterns") or [None]:
             rows.append({"priority": i, "pattern": pattern, "owner_name": owner["name"],
                          "owner_email": owner.get("email"), "is_default": False,
                          "notify_clean": bool(owner.get("notify_clean", False))})
@@ -466,7 +467,7 @@ def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> 
     from publish.overview import build_overview
     from publish.owner_reports import write_owner_reports
 
-    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, run_id, settings.owners_file)
+    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, run_id)
     overview = build_overview(settings.warehouse_path, settings.reports_dir, run_id)
     delivery = deliver(reports, smtp if smtp is not None else smtp_from_settings(settings))
     return {"reports": [asdict(r) for r in reports], "overview": str(overview), "delivery": delivery}

@@ -3,8 +3,8 @@
 -- Incremental: a build adds the documents that became current (stamped with its loaded_at, which tells every
 -- incremental model downstream which documents to add) and drops those that stopped being current.
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
 ) }}
 
 select

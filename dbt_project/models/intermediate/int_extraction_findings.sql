@@ -1,11 +1,9 @@
 -- Findings seen in the text at extraction, for the current documents, with their report's owner.
--- Incremental by document.
+-- Incremental by document (macros/incremental_lake.sql).
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
 ) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
 
 select
     findings.document_id,
@@ -22,5 +20,8 @@ select
     reports.report_year,
     reports.owner_name,
     reports.owner_email
-from {{ parsed_rows('findings', new_documents) }} as findings
+from {{ ref('stg_lake__findings') }} as findings
 inner join {{ ref('int_report_owners') }} as reports on reports.report_id = findings.report_id
+{%- if is_incremental() %}
+where findings.document_id in ({{ documents_added() }})
+{%- endif %}

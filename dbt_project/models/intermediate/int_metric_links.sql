@@ -5,16 +5,18 @@
 -- source the subject is spent from (土地出让收入安排的支出).
 -- Incremental by document, like fct_metric (a change of the alias seed rebuilds everything).
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
 ) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
 
 with mentions as (
     select metric_id, document_id, coalesce(subject, '') as subject
-    from {{ parsed_rows('metrics', new_documents) }} as metrics
+    from {{ ref('stg_lake__metrics') }} as metrics
+    {%- if is_incremental() %}
+    where metrics.document_id in ({{ documents_added() }})
+    {%- else %}
     where metrics.document_id in (select document_id from {{ ref('int_documents_current') }})
+    {%- endif %}
 ),
 
 occurrences as (

@@ -2,16 +2,18 @@
 -- else the default owner of config/owners.yml. Incremental by document (a change of owners.yml rebuilds
 -- everything: the pipeline counts it as build code).
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
 ) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
 
 with reports as (
     select reports.*
-    from {{ parsed_rows('reports', new_documents) }} as reports
+    from {{ ref('stg_lake__reports') }} as reports
+    {%- if is_incremental() %}
+    where reports.document_id in ({{ documents_added() }})
+    {%- else %}
     where reports.document_id in (select document_id from {{ ref('int_documents_current') }})
+    {%- endif %}
 ),
 
 matches as (

@@ -76,7 +76,8 @@ select
     round((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100, 4) as computed_rate,
     case
         when abs((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100 - growth.value)
-            <= 0.15 + 0.02 * abs(growth.value) then 'consistent'
+            <= {{ var('growth_tolerance_points') }} + {{ var('growth_tolerance_share') }} * abs(growth.value)
+            then 'consistent'
         else 'inconsistent'
     end as status,
     growth.char_start,

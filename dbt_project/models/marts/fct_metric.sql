@@ -1,11 +1,9 @@
--- Incremental by document (see macros/incremental_lake.sql): a night adds the mentions of the documents that
+-- Incremental by document (macros/incremental_lake.sql): a night adds the mentions of the documents that
 -- became current and drops those of documents that stopped being current.
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
 ) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
 
 select
     metrics.metric_id,
@@ -30,6 +28,9 @@ select
     reports.org_name,
     reports.report_year,
     links.metric_code
-from {{ parsed_rows('metrics', new_documents) }} as metrics
+from {{ ref('stg_lake__metrics') }} as metrics
 inner join {{ ref('int_report_owners') }} as reports on reports.report_id = metrics.report_id
 left join {{ ref('int_metric_links') }} as links on links.metric_id = metrics.metric_id
+{%- if is_incremental() %}
+where metrics.document_id in ({{ documents_added() }})
+{%- endif %}

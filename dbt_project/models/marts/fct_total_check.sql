@@ -1,10 +1,8 @@
 -- Incremental by document, like fct_metric.
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
 ) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
 
 select
     relations.check_id,
@@ -19,8 +17,9 @@ select
     relations.status,
     relations.char_start,
     relations.char_end,
-    relations.sentence,
-    relations.cue,
-    relations.tolerance
-from {{ parsed_rows('relations', new_documents) }} as relations
+    relations.sentence
+from {{ ref('stg_lake__relations') }} as relations
 where relations.report_id in (select report_id from {{ ref('dim_report') }})
+{%- if is_incremental() %}
+    and relations.document_id in ({{ documents_added() }})
+{%- endif %}

@@ -1,2 +1,11 @@
--- The projection lives in macros/stg_lake_select.sql: incremental models apply it to a night's new files.
-{{ stg_lake_select('findings', source('lake', 'findings')) }}
+select
+    document_id,
+    source_file,
+    report_id,
+    check_name,
+    severity,
+    cast(char_start as bigint) as char_start,
+    cast(char_end as bigint) as char_end,
+    message,
+    evidence
+from {{ source('lake', 'findings') }}

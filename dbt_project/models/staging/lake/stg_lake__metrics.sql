@@ -1,2 +1,21 @@
--- The projection lives in macros/stg_lake_select.sql: incremental models apply it to a night's new files.
-{{ stg_lake_select('metrics', source('lake', 'metrics')) }}
+select
+    metric_id,
+    report_id,
+    document_id,
+    source_file,
+    cast(char_start as bigint) as char_start,
+    cast(char_end as bigint) as char_end,
+    number_text,
+    value,
+    value_high,
+    unit,
+    nullif(classifier, '') as classifier,
+    approx,
+    kind,
+    nullif(subject, '') as subject,
+    section,
+    period,
+    is_plan_target,
+    sentence,
+    heading_path
+from {{ source('lake', 'metrics') }}

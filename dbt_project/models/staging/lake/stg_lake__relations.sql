@@ -1,2 +1,15 @@
--- The projection lives in macros/stg_lake_select.sql: incremental models apply it to a night's new files.
-{{ stg_lake_select('relations', source('lake', 'relations')) }}
+select
+    check_id,
+    report_id,
+    document_id,
+    source_file,
+    relation,
+    total_metric_id,
+    total_value,
+    parts_sum,
+    part_metric_ids,
+    status,
+    cast(char_start as bigint) as char_start,
+    cast(char_end as bigint) as char_end,
+    sentence
+from {{ source('lake', 'relations') }}
