@@ -87,10 +87,8 @@ where owner_key = ?
 order by is_resolved, {PAGE_ORDER}
 """
 TREND_SQL = """
-select coalesce(h.owner_name, 'unassigned') as owner_key, h.run_id, min(h.run_at) as run_at, h.check_name,
-       count(*) as n
-from staging.stg_lake__finding_history h
-group by all
+select coalesce(owner, 'unassigned') as owner_key, run_id, run_at, check_name, n_findings as n
+from marts.agg_dq_by_owner_check
 """
 
 

@@ -32,7 +32,7 @@ level_now as (
         levels.value as level_value,
         levels.subject,
         levels.unit,
-        row_number() over (partition by growth.metric_id order by levels.char_start desc, levels.metric_id) as nearest
+        row_number() over (partition by growth.metric_id order by levels.char_start desc, levels.metric_id asc) as nearest
     from growth
     inner join metrics as levels
         on levels.report_id = growth.report_id

@@ -19,7 +19,7 @@ select
     relations.char_end,
     relations.sentence
 from {{ ref('stg_lake__relations') }} as relations
-where relations.report_id in (select report_id from {{ ref('dim_report') }})
+where relations.report_id in (select reports.report_id from {{ ref('dim_report') }} as reports)
 {%- if is_incremental() %}
     and relations.document_id in ({{ documents_added() }})
 {%- endif %}
