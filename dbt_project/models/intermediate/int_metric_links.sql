@@ -10,12 +10,14 @@
 ) }}
 
 with mentions as (
-    select metric_id, document_id, coalesce(subject, '') as subject
+    select metrics.metric_id, metrics.document_id, coalesce(metrics.subject, '') as subject
     from {{ ref('stg_lake__metrics') }} as metrics
     {%- if is_incremental() %}
     where metrics.document_id in ({{ documents_added() }})
     {%- else %}
-    where metrics.document_id in (select document_id from {{ ref('int_documents_current') }})
+    where metrics.document_id in (
+        select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+    )
     {%- endif %}
 ),
 

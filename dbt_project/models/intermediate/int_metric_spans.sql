@@ -22,7 +22,7 @@ with documents as (
 
 pieces as (
     select document_id, unnest(pieces) as chunk, generate_subscripts(pieces, 1) - 1 as chunk_no
-    from (select document_id, regexp_extract_all(text, '(?s).{1,100}') as pieces from documents)
+    from (select document_id, regexp_extract_all(text, '(?s).{1,100}') as pieces from documents) as cut
 ),
 
 windows as (
