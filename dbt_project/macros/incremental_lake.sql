@@ -3,8 +3,8 @@ Incremental builds over the parsed lake, with dbt's own incremental materializat
 
 The pipeline builds a night's warehouse on a copy of the published one when only the lake changed (see
 pipeline/stages.py: build_stage). The models over documents are `materialized='incremental'` with
-`incremental_strategy='delete+insert'` and `unique_key='document_id'`; `is_incremental()` keeps the rows of
-the documents this build made current (documents_added). A document's rows are a function of its batch's
+`incremental_strategy='delete+insert'` and `unique_key='document_id'` (config_incremental_by_document);
+`is_incremental()` keeps the rows of the documents this build made current (documents_added). A document's rows are a function of its batch's
 lake files alone (written once), so rows already in the warehouse never need rebuilding.
 
 What dbt's materialization cannot do is kept here, each with its reason:
@@ -130,4 +130,13 @@ The quality marts are incremental by run (macros/finding_history.sql).
         )
     {%- endset -%}
     {{ return(query) }}
+{%- endmacro %}
+
+{#- The config of a model incremental by document: its rows are replaced per document_id, and the rows of
+    documents that stopped being current are deleted after the insert. -#}
+{% macro config_incremental_by_document() -%}
+    {{ config(
+        materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+        on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    ) }}
 {%- endmacro %}

@@ -1,9 +1,6 @@
 -- Findings seen in the text at extraction, for the current documents, with their report's owner.
 -- Incremental by document (macros/incremental_lake.sql).
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 select
     findings.document_id,

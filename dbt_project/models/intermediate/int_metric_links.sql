@@ -4,10 +4,7 @@
 -- 与GDP的比率, 单位国内生产总值用水量, 拉动固定资产投资), a whole the subject is part of (收入中的…), or a
 -- source the subject is spent from (土地出让收入安排的支出).
 -- Incremental by document, like fct_metric (a change of the alias seed rebuilds everything).
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 with mentions as (
     select metrics.metric_id, metrics.document_id, coalesce(metrics.subject, '') as subject

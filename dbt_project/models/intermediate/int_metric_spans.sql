@@ -7,10 +7,7 @@
 -- RE2 allows no longer repetition), each piece carries the first 30 characters of the next, and a span is
 -- read from the piece it starts in. A span longer than 30 characters (not a number the grammar writes) is
 -- read directly.
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 with documents as (
     select document_id, text

@@ -1,10 +1,7 @@
 -- Each report's data owner: the first owner (by priority) whose pattern occurs in the organisation name,
 -- else the default owner of config/owners.yml. Incremental by document (a change of owners.yml rebuilds
 -- everything: the pipeline counts it as build code).
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 with reports as (
     select reports.*

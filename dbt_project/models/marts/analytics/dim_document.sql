@@ -1,9 +1,6 @@
 -- Incremental by document: a night adds the documents that became current and drops those that stopped
 -- being current; loaded_at says which build added a document (tests check only the latest batch's spans).
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 select
     current_documents.document_id,

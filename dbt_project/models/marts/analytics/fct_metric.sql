@@ -1,9 +1,6 @@
 -- Incremental by document (macros/incremental_lake.sql): a night adds the mentions of the documents that
 -- became current and drops those of documents that stopped being current.
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 select
     metrics.metric_id,

@@ -1,8 +1,5 @@
 -- Incremental by document, like fct_metric.
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
+{{ config_incremental_by_document() }}
 
 select
     relations.check_id,
