@@ -24,7 +24,7 @@ select
     {{ build_started_at() }} as loaded_at
 from {{ ref('int_documents_parsed') }} as documents
 where documents.status = 'ingested'
-  and documents.document_id in ({{ current_document_ids(ref('stg_lake__ledger')) }})
+    and documents.document_id in ({{ current_document_ids(ref('stg_lake__ledger')) }})
 {%- if is_incremental() %}
   and documents.document_id not in (select document_id from {{ this }})
 {%- endif %}

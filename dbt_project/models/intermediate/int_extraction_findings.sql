@@ -18,7 +18,7 @@ select
     reports.owner_name,
     reports.owner_email
 from {{ ref('stg_lake__findings') }} as findings
-inner join {{ ref('int_report_owners') }} as reports on reports.report_id = findings.report_id
+inner join {{ ref('int_report_owners') }} as reports on findings.report_id = reports.report_id
 {%- if is_incremental() %}
 where findings.document_id in ({{ documents_added() }})
 {%- endif %}

@@ -7,14 +7,17 @@
 {{ config_incremental_by_document() }}
 
 with mentions as (
-    select metrics.metric_id, metrics.document_id, coalesce(metrics.subject, '') as subject
+    select
+        metrics.metric_id,
+        metrics.document_id,
+        coalesce(metrics.subject, '') as subject
     from {{ ref('stg_lake__metrics') }} as metrics
     {%- if is_incremental() %}
     where metrics.document_id in ({{ documents_added() }})
     {%- else %}
-    where metrics.document_id in (
-        select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
-    )
+        where metrics.document_id in (
+                select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+            )
     {%- endif %}
 ),
 
@@ -45,4 +48,9 @@ candidates as (
       and not regexp_matches(substring(subject, alias_start + length(alias)), '^中|安排的?支出|安排的相关支出')
 )
 
-select metric_id, document_id, metric_code from candidates where preference = 1
+select
+    metric_id,
+    document_id,
+    metric_code
+from candidates
+where preference = 1

@@ -10,7 +10,9 @@
 {{ config_incremental_by_document() }}
 
 with documents as (
-    select document_id, text
+    select
+        document_id,
+        text
     from {{ ref('dim_document') }}
     {%- if is_incremental() %}
     where loaded_at = {{ build_started_at() }}
@@ -18,8 +20,16 @@ with documents as (
 ),
 
 pieces as (
-    select document_id, unnest(pieces) as chunk, generate_subscripts(pieces, 1) - 1 as chunk_no
-    from (select document_id, regexp_extract_all(text, '(?s).{1,100}') as pieces from documents) as cut
+    select
+        document_id,
+        unnest(pieces) as chunk,
+        generate_subscripts(pieces, 1) - 1 as chunk_no
+    from (
+        select
+            document_id,
+            regexp_extract_all(text, '(?s).{1,100}') as pieces
+        from documents
+    ) as cut
 ),
 
 windows as (
@@ -36,10 +46,12 @@ select
     metrics.number_text,
     case
         when metrics.char_end - metrics.char_start <= 30
-            then substring(windows.window_text, metrics.char_start - windows.chunk_no * 100 + 1,
-                           metrics.char_end - metrics.char_start)
+            then substring(
+                    windows.window_text, metrics.char_start - windows.chunk_no * 100 + 1,
+                    metrics.char_end - metrics.char_start
+                )
         else substring(documents.text, metrics.char_start + 1, metrics.char_end - metrics.char_start)
     end as text_at_span
 from {{ ref('fct_metric') }} as metrics
-inner join documents on documents.document_id = metrics.document_id
-left join windows on windows.document_id = metrics.document_id and windows.chunk_no = metrics.char_start // 100
+inner join documents on metrics.document_id = documents.document_id
+left join windows on metrics.document_id = windows.document_id and windows.chunk_no = metrics.char_start // 100

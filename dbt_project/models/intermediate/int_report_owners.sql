@@ -9,9 +9,9 @@ with reports as (
     {%- if is_incremental() %}
     where reports.document_id in ({{ documents_added() }})
     {%- else %}
-    where reports.document_id in (
-        select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
-    )
+        where reports.document_id in (
+                select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+            )
     {%- endif %}
 ),
 
@@ -27,7 +27,12 @@ matches as (
 ),
 
 default_owner as (
-    select owner_name, owner_email from {{ ref('stg_lake__owners') }} where is_default order by priority limit 1
+    select
+        owner_name,
+        owner_email
+    from {{ ref('stg_lake__owners') }}
+    where is_default
+    order by priority limit 1
 )
 
 select
@@ -35,5 +40,5 @@ select
     coalesce(matches.owner_name, default_owner.owner_name, 'unassigned') as owner_name,
     coalesce(matches.owner_email, default_owner.owner_email) as owner_email
 from reports
-left join matches on matches.report_id = reports.report_id and matches.rank_in_report = 1
+left join matches on reports.report_id = matches.report_id and matches.rank_in_report = 1
 left join default_owner on true

@@ -17,7 +17,7 @@ select
     documents.text
 from {{ ref('int_documents_current') }} as current_documents
 inner join {{ ref('stg_lake__documents') }} as documents
-    on documents.document_id = current_documents.document_id
+    on current_documents.document_id = documents.document_id
 {%- if is_incremental() %}
 where current_documents.loaded_at = {{ build_started_at() }}
 {%- endif %}

@@ -26,8 +26,8 @@ select
     reports.report_year,
     links.metric_code
 from {{ ref('stg_lake__metrics') }} as metrics
-inner join {{ ref('int_report_owners') }} as reports on reports.report_id = metrics.report_id
-left join {{ ref('int_metric_links') }} as links on links.metric_id = metrics.metric_id
+inner join {{ ref('int_report_owners') }} as reports on metrics.report_id = reports.report_id
+left join {{ ref('int_metric_links') }} as links on metrics.metric_id = links.metric_id
 {%- if is_incremental() %}
 where metrics.document_id in ({{ documents_added() }})
 {%- endif %}
