@@ -15,9 +15,9 @@ with mentions as (
     {%- if is_incremental() %}
     where metrics.document_id in ({{ documents_added() }})
     {%- else %}
-        where metrics.document_id in (
-                select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
-            )
+    where metrics.document_id in (
+            select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+        )
     {%- endif %}
 ),
 

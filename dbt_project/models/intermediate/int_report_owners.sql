@@ -9,9 +9,9 @@ with reports as (
     {%- if is_incremental() %}
     where reports.document_id in ({{ documents_added() }})
     {%- else %}
-        where reports.document_id in (
-                select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
-            )
+    where reports.document_id in (
+            select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+        )
     {%- endif %}
 ),
 
