@@ -72,6 +72,45 @@ def test_secrets_come_from_the_environment_and_the_api_requires_login() -> None:
     assert SERVICES["airflow-apiserver"]["ports"] == ["127.0.0.1:8080:8080"]
 
 
+# Options that change only what pip prints or caches, not what gets installed.
+QUIET_OPTIONS = {"$(PIP_FLAGS)", "--no-cache-dir", "--quiet", "--disable-pip-version-check"}
+
+
+def pip_steps(text: str) -> list[list[str]]:
+    """Every `pip install …` and `pip check` of a Makefile recipe or a Dockerfile, in order, as its arguments."""
+    steps = []
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    for match in re.finditer(r"\bpip (install|check)\b((?:[^\n&\\;]|\\\n)*)", text):
+        args = [a for a in match.group(2).replace("\\\n", " ").split() if a not in QUIET_OPTIONS]
+        steps.append([match.group(1), *args])
+    return steps
+
+
+def install_recipe() -> str:
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    return makefile.split("$(STAMP):", 1)[1].split("\n\n", 1)[0]
+
+
+def test_install_takes_the_pinned_installer_then_the_lock_as_it_stands() -> None:
+    assert pip_steps(install_recipe()) == [
+        ["install", "--require-hashes", "-r", "requirements-bootstrap.txt"],
+        ["install", "--require-hashes", "--no-deps", "-r", "requirements.lock"],
+        ["install", "--no-deps", "--no-build-isolation", "-e", "."],
+        ["check"],
+    ]
+
+
+def test_the_image_installs_the_same_way() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11\S*", dockerfile, re.M)
+    assert pip_steps(dockerfile) == pip_steps(install_recipe())
+    copied = set(re.findall(r"^COPY (.+) \./\S*$", dockerfile, re.M))
+    copied = {name for line in copied for name in line.split()}
+    for name in ("requirements-bootstrap.txt", "requirements.lock", "pyproject.toml", "ingest", "expectations",
+                 "publish", "pipeline", "dbt_project", "dags", "config"):
+        assert name in copied, name
+
+
 def test_env_file_is_not_tracked() -> None:
     tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True,
                              check=True).stdout.splitlines()
@@ -93,7 +132,6 @@ def test_every_locked_package_is_pinned_with_hashes() -> None:
     for entry in [*lock.values(), *bootstrap.values()]:
         assert re.match(r"^[A-Za-z0-9_.\-]+(\[[a-z0-9,\-]+\])?==[^\s\\]+", entry), entry
         assert "--hash=sha256:" in entry, entry.split()[0]
-    pinned = {e.split("==")[0].split("[")[0].lower().replace("_", "-") for e in entries}
     for dep in ("apache-airflow", "dbt-core", "dbt-duckdb", "great-expectations", "duckdb"):
         assert dep in lock
     assert lock["dbt-core"].startswith("dbt-core==1.11.")

@@ -14,7 +14,9 @@ select
     relations.status,
     relations.char_start,
     relations.char_end,
-    relations.sentence
+    relations.sentence,
+    relations.cue,
+    relations.tolerance
 from {{ ref('stg_lake__relations') }} as relations
 where relations.report_id in (select reports.report_id from {{ ref('dim_report') }} as reports)
 {%- if is_incremental() %}

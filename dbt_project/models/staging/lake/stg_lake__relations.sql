@@ -11,5 +11,7 @@ select
     status,
     cast(char_start as bigint) as char_start,
     cast(char_end as bigint) as char_end,
-    sentence
+    sentence,
+    cue,
+    tolerance
 from {{ source('lake', 'relations') }}
