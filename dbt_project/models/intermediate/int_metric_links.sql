@@ -41,11 +41,11 @@ candidates as (
         metric_id,
         document_id,
         metric_code,
-        row_number() over (partition by metric_id order by chars_after, length(alias) desc, alias) as preference
+        row_number() over (partition by metric_id order by chars_after asc, length(alias) desc, alias asc) as preference
     from occurrences
     where not regexp_matches(substring(subject, 1, alias_start - 1), '占|与|拉动|下拉|单位')
-      and not regexp_matches(substring(subject, greatest(1, alias_start - 4), least(4, alias_start - 1)), '在')
-      and not regexp_matches(substring(subject, alias_start + length(alias)), '^中|安排的?支出|安排的相关支出')
+        and not regexp_matches(substring(subject, greatest(1, alias_start - 4), least(4, alias_start - 1)), '在')
+        and not regexp_matches(substring(subject, alias_start + length(alias)), '^中|安排的?支出|安排的相关支出')
 )
 
 select
