@@ -104,21 +104,24 @@ def annual_reports_nightly() -> None:
 
         return _locked_stage(promote_stage, run_id)
 
-    @task
-    def publish_reports(_promoted: dict, run_id: str | None = None) -> dict:
-        """Owner reports and e-mail (SMTP from the Airflow connection `smtp_default` when it exists)."""
+    @task(trigger_rule="none_failed")  # a night that built nothing still finishes what the last left undone
+    def publish_reports(run_id: str | None = None) -> dict:
+        """Owner reports and e-mail (SMTP from the Airflow connection `smtp_default` when it exists) of the
+        published run, when it still owes them."""
         from pipeline.alerts import smtp_from_airflow
         from pipeline.settings import Settings
-        from pipeline.stages import publish_stage, safe_run_id, smtp_from_settings, summarize
+        from pipeline.stages import smtp_from_settings, summarize
 
         settings = Settings.from_env()
         smtp = smtp_from_airflow() or smtp_from_settings(settings)
-        out = publish_stage(settings, safe_run_id(run_id), smtp=smtp)
-        return {"delivery": out["delivery"], "summary": summarize(settings)}
+        out = _locked_stage("publish_stage", run_id, smtp=smtp)
+        return {"published_run": out["published_run"], "delivery": out["delivery"], "complete": out["complete"],
+                "summary": summarize(settings)}
 
     batches = discover()
     parsed = ingest.expand(batch=batches)
-    publish_reports(promote(validate(build(parsed))))
+    # publish_reports takes no value from promote: after a skipped build there is none, and it still runs
+    promote(validate(build(parsed))) >> publish_reports()
 
 
 annual_reports_nightly()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import string
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +22,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from expectations.data_docs_offline import make_offline
 from ingest.findings import CHECKS
 from ingest.lake import SCHEMAS
+from publish.display import readable
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
@@ -104,11 +107,24 @@ def _check_row_wise(name: str, raw: dict) -> None:
         raise ValueError(f"{name}: a {scope}-scoped suite cannot use `mostly`")
 
 
+class _RowFormatter(string.Formatter):
+    """str.format, plus the spec `amount`: the value as people read it in the row's `unit` and `classifier`
+    (`{parts_sum:amount}` → `142.12亿元`), by the one display rule of the reports."""
+
+    def __init__(self, row: dict) -> None:
+        self.row = row
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec == "amount":
+            return readable(None if value == "" else value, self.row.get("unit"), self.row.get("classifier"))
+        return super().format_field(value, format_spec)
+
+
 def _format(template: str | None, row: dict) -> str | None:
     if not template:
         return None
     try:
-        return template.format(**{k: ("" if v is None else v) for k, v in row.items()})
+        return _RowFormatter(row).format(template, **{k: ("" if v is None else v) for k, v in row.items()})
     except (KeyError, ValueError, TypeError):
         return template
 
@@ -186,6 +202,7 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
             outcome.findings += findings
         if docs_dir is not None:
             ctx.build_data_docs()  # once, for every suite's results (not once per checkpoint)
+            make_offline(docs_dir)
     return outcome
 
 

@@ -50,6 +50,8 @@ CHECKS: dict[str, Check] = {c.name: c for c in [
           "营业收入3000人"),
     Check("share_over_100", "error", "gx", "a share or rate above 100%", "覆盖率达120%"),
     Check("negative_count", "error", "gx", "a negative count of things or people", "-3家"),
+    Check("text_cut_off", "warning", "extract", "the file ends inside a character (a truncated copy): the text "
+          "before the cut was read", "a UTF-8 file whose last 2 bytes start a 3-byte character"),
     Check("span_mismatch", "error", "gx", "a metric's span does not hold its number text in the stored text",
           "span 264-273 holds 其他文字"),
 ]}

@@ -18,6 +18,9 @@ per file (batches of one, named by the document) read the same way.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -145,6 +148,11 @@ class Lake:
         pipeline's exclusive run lock): a batch being written is uncommitted until its last file lands."""
         committed = self.committed_batches()
         dropped: list[Path] = []
+        if self.checksum_dir.is_dir():  # checksums of a batch killed before its commit
+            for entry in os.scandir(self.checksum_dir):
+                if entry.name.removesuffix(".json") not in committed:
+                    Path(entry.path).unlink(missing_ok=True)
+                    dropped.append(Path(entry.path))
         for table in PARSED_TABLES:
             folder = self.table_dir(table)
             if not folder.is_dir():
@@ -157,6 +165,48 @@ class Lake:
                     Path(entry.path).unlink(missing_ok=True)
                     dropped.append(Path(entry.path))
         return dropped
+
+    @property
+    def checksum_dir(self) -> Path:
+        """`<batch>.json` per committed batch: the sha256 of each of its files, recorded as they were written."""
+        return self.parsed_dir / "_checksums"
+
+    def write_batch(self, batch: str, tables: dict[str, list[dict]]) -> None:
+        """A batch's files, each atomically, with their checksums; the `documents` file last (it commits the
+        batch). The checksums are written before the commit, so every committed batch has them."""
+        blobs = {table: encode_rows(table, tables.get(table, [])) for table in PARSED_TABLES}
+        for table in PARSED_TABLES:
+            if table != "documents":
+                write_bytes_atomic(self.batch_path(table, batch), blobs[table])
+        sums = {table: hashlib.sha256(blob).hexdigest() for table, blob in blobs.items()}
+        write_bytes_atomic(self.checksum_dir / f"{batch}.json", json.dumps(sums).encode())
+        write_bytes_atomic(self.batch_path("documents", batch), blobs["documents"])
+
+    def damaged_batches(self) -> dict[str, list[str]]:
+        """Committed batches whose files are missing or differ from the checksums recorded at write
+        (batch → the damaged tables). Batches written before checksums are checked for missing files only."""
+        damaged: dict[str, list[str]] = {}
+        for batch in sorted(self.committed_batches()):
+            try:
+                sums = json.loads((self.checksum_dir / f"{batch}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                sums = {}
+            bad = []
+            for table in PARSED_TABLES:
+                path = self.batch_path(table, batch)
+                if not path.exists() or (table in sums and _sha256_file(path) != sums[table]):
+                    bad.append(table)
+            if bad:
+                damaged[batch] = bad
+        return damaged
+
+    def drop_batches(self, batches: list[str]) -> None:
+        """Delete every file of the given batches, the commit (`documents`) first: their documents are parsed
+        again from the landed bytes by the next discover."""
+        for batch in batches:
+            for table in ("documents", *[t for t in PARSED_TABLES if t != "documents"]):
+                self.batch_path(table, batch).unlink(missing_ok=True)
+            (self.checksum_dir / f"{batch}.json").unlink(missing_ok=True)
 
     def write_rows(self, table: str, name: str, rows: list[dict]) -> Path:
         path = self.table_dir(table) / f"{name}.parquet"
@@ -179,6 +229,21 @@ def write_atomic(path: Path, table: pa.Table) -> None:
     # snappy: per-document files are small and written 5 per document; zstd cost twice the time for
     # little gain (lake writes were as costly as extraction at 10,000 reports)
     _replace_atomically(path, lambda tmp: pq.write_table(table, tmp, compression="snappy"))
+
+
+def encode_rows(table: str, rows: list[dict]) -> bytes:
+    """A table's rows as the bytes of a Parquet file (see `write_atomic` for the compression)."""
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), sink, compression="snappy")
+    return sink.getvalue()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

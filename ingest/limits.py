@@ -21,6 +21,7 @@ class Limits:
     max_zip_parts: int = 2000  # INGEST_MAX_ZIP_PARTS: parts in a docx package
     max_pdf_pages: int = 2000  # INGEST_MAX_PDF_PAGES
     max_chars: int = 60_000_000  # INGEST_MAX_CHARS: characters of decoded text
+    max_parse_seconds: float = 120.0  # INGEST_MAX_PARSE_SECONDS: reading and extracting one document
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -31,6 +32,7 @@ class Limits:
             max_zip_parts=_env_int("INGEST_MAX_ZIP_PARTS", d.max_zip_parts),
             max_pdf_pages=_env_int("INGEST_MAX_PDF_PAGES", d.max_pdf_pages),
             max_chars=_env_int("INGEST_MAX_CHARS", d.max_chars),
+            max_parse_seconds=float(os.environ.get("INGEST_MAX_PARSE_SECONDS", d.max_parse_seconds)),
         )
 
     def check_bytes(self, size: int) -> None:

@@ -28,6 +28,8 @@ ORG_RE = re.compile(rf"[\u4e00-\u9fff*＊]{{1,16}}?{ORG_SUFFIX}(?:（[^）]{{1,2
 ORG_ANCHORS = [
     re.compile(rf"代表(?P<org>[\u4e00-\u9fff*]{{1,16}}?{ORG_SUFFIX})"),
     re.compile(rf"报告(?:[\dXx]{{2,4}}年(?:度)?)?(?P<org>[\u4e00-\u9fff*]{{1,16}}?{ORG_SUFFIX})的?工作"),
+    # `受区人民政府委托，区财政局向大会报告…`: the body that reports, for the one that entrusted it
+    re.compile(rf"委托[，,]\s*(?P<org>[\u4e00-\u9fff*]{{1,16}}?{ORG_SUFFIX})向"),
 ]
 CLAUSE_LEAD_RE = re.compile(r"^(?:一年来|过去的?一年(?:里|来|中)?|在过去的一年里|[\dXx]{2,4}年(?:以来|来|中|里)?|今年以来|近年来|全年)[，,]?")
 NOT_ORG_START = ("在", "按照", "根据", "围绕", "坚持", "受", "经", "由", "对", "为", "我", "以", "向")

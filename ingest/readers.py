@@ -1,6 +1,7 @@
 """Read a landed file's bytes into text: txt in any Chinese encoding, docx, pdf and html.
 
-The format is sniffed from the bytes, not trusted from the extension. A file that cannot be read raises
+The format is sniffed from the bytes, not trusted from the extension; a .docx or .pdf whose bytes are not
+that format is refused (the extension promised what the bytes do not have). A file that cannot be read raises
 `Unreadable` with a reason a person can act on; the caller quarantines it.
 """
 
@@ -11,6 +12,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -27,6 +29,9 @@ class DecodedText:
 
 # Encodings a Chinese report may come in; charset-normalizer picks among them by coherence.
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
+# The encoding recorded for a UTF-8 file whose last character is cut off (a truncated copy or download): the
+# text before the cut is read, and ingest/stage.py reports the cut as a `text_cut_off` finding.
+UTF8_CUT = "utf_8_cut"
 _BOMS = [(b"\xef\xbb\xbf", "utf_8"), (b"\xff\xfe\x00\x00", "utf_32"), (b"\x00\x00\xfe\xff", "utf_32"),
          (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16")]
 
@@ -58,8 +63,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise Unreadable("binary content: NUL bytes in what should be text")
     try:
         return data.decode("utf-8"), "utf_8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):  # valid up to a cut last character
+            return data[:exc.start].decode("utf-8"), UTF8_CUT
     best = from_bytes(data, cp_isolation=CHINESE_ENCODINGS).best()
     if best is None:
         raise Unreadable("not text in any supported encoding (utf-8, gb18030/gbk, big5, utf-16, utf-32)")
@@ -202,12 +208,27 @@ def _decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _densest_block(soup):  # type: ignore[no-untyped-def]
+    """The innermost div, section or td that still holds most of the page's text.
+
+    Every element's text length comes from one pass over the tree (strings to their parent, then children
+    to their parent in reverse document order): `get_text` per element was quadratic in the nesting depth
+    (200,000 nested divs never finished)."""
+    from bs4 import CData, NavigableString
+
+    elements = soup.find_all(True)
+    length: dict[int, int] = {id(e): 0 for e in elements}
+    length[id(soup)] = 0
+    for string in soup.find_all(string=True):
+        if type(string) in (NavigableString, CData) and id(string.parent) in length:
+            length[id(string.parent)] += len(string.strip())
+    for element in reversed(elements):
+        if element.parent is not None:
+            length[id(element.parent)] += length[id(element)]
     best, best_len = None, 0
     for div in soup.find_all(["div", "section", "td"]):
-        n = len(div.get_text(strip=True))
-        # prefer the innermost block that still holds most of the text
-        if n > best_len * 1.0 and n > 0:
-            children_max = max((len(c.get_text(strip=True)) for c in div.find_all(["div", "section"], recursive=False)), default=0)
+        n = length[id(div)]
+        if n > best_len and n > 0:
+            children_max = max((length[id(c)] for c in div.find_all(["div", "section"], recursive=False)), default=0)
             if children_max < n * 0.8:
                 best, best_len = div, n
     return best
@@ -219,6 +240,9 @@ def read_document(data: bytes, name: str, limits: Limits) -> DecodedText:
         raise Unreadable("empty file")
     limits.check_bytes(len(data))
     fmt = sniff_format(data, name)
+    promised = Path(name).suffix.lower().lstrip(".")
+    if promised in ("docx", "pdf") and fmt != promised:
+        raise Unreadable(f"named .{promised} but its bytes are not a {promised} (they read as {fmt})")
     if fmt == "pdf":
         decoded = read_pdf(data, limits)
     elif fmt == "docx":

@@ -10,18 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
-
 from ingest.document import parse_text, rows_for_lake
 from ingest.errors import Unreadable
+from ingest.findings import Finding
 from ingest.lake import PARSED_TABLES, Lake, write_bytes_atomic
 from ingest.limits import Limits
-from ingest.readers import read_document
+from ingest.readers import UTF8_CUT, read_document
 
 SKIPPED_NAME_PREFIXES = (".", "~$")
 SKIPPED_NAME_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
@@ -82,23 +85,34 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+# Ledger statuses of a path whose bytes are (or were, before it left the landing folder) its document.
+CURRENT_STATUSES = ("new", "unchanged")
+
+
 def discover(landing: Path, lake: Lake, run_id: str) -> list[LandedFile]:
     """Every file in the landing folder with its status for this run; writes the run's ledger file.
 
-    `new` files are the ones to parse: bytes never parsed by this extractor version.
+    `new` files are the ones to parse: bytes never parsed by this extractor version. Bytes held by several
+    paths now are parsed once, under one of them (the path that already carried them, else the first landed
+    path); the others are `duplicate` of it. Only what the landing folder holds now decides this: bytes seen
+    before but never parsed, or held before by a path that now holds other bytes, are parsed again.
+    A path that left the landing folder keeps its document (the lake keeps what landed) unless its bytes
+    landed again under another path: then that path carries them and the vanished one becomes its duplicate.
     """
     landing = Path(landing)
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder {landing} does not exist (set LANDING_DIR or --landing)")
     lake.init()
     lake.drop_uncommitted()  # a run killed while writing a batch: its documents are parsed again below
-    known = _known_hashes(lake)
+    history = latest_sightings(lake)
     parsed = lake.parsed_document_ids()
     cached, hashed = _read_hash_cache(lake), {}
-    seen_this_run: dict[str, str] = {}
     files: list[LandedFile] = []
+    present: list[tuple[str, str, int]] = []
+    listed: set[str] = set()
     for path in _landed_paths(landing):
         rel = path.relative_to(landing).as_posix()
+        listed.add(rel)
         if path.is_symlink() and not _inside(path, landing):
             files.append(LandedFile(rel, "", 0, "quarantined", "symlink pointing outside the landing folder (not followed)"))
             continue
@@ -106,18 +120,23 @@ def discover(landing: Path, lake: Lake, run_id: str) -> list[LandedFile]:
             key = _stat_key(path.stat())
             entry = cached.get(rel)
             digest = entry[-1] if entry and entry[:-1] == key else sha256_of(path)
-            size = key[0]
             hashed[rel] = [*key, digest]
         except OSError as exc:
             files.append(LandedFile(rel, "", 0, "quarantined", f"cannot read: {exc.strerror or exc}"))
             continue
-        if digest in seen_this_run or (digest in known and known[digest] != rel):
-            first = seen_this_run.get(digest) or known[digest]
-            files.append(LandedFile(rel, digest, size, "duplicate", f"same bytes as {first}"))
-            continue
-        seen_this_run[digest] = rel
-        status = "unchanged" if digest in parsed else "new"
-        files.append(LandedFile(rel, digest, size, status))
+        present.append((rel, digest, key[0]))
+    holders: dict[str, list[str]] = {}
+    for rel, digest, _ in present:
+        holders.setdefault(digest, []).append(rel)
+    primary = {digest: _primary(paths, digest, history) for digest, paths in holders.items()}
+    for rel, digest, size in present:
+        if primary[digest] != rel:
+            files.append(LandedFile(rel, digest, size, "duplicate", f"same bytes as {primary[digest]}"))
+        else:
+            files.append(LandedFile(rel, digest, size, "unchanged" if digest in parsed else "new"))
+    for rel, (digest, status) in sorted(history.items()):  # vanished paths whose bytes landed again elsewhere
+        if rel not in listed and status in CURRENT_STATUSES and digest in primary:
+            files.append(LandedFile(rel, digest, 0, "duplicate", f"same bytes as {primary[digest]}"))
     now = datetime.now(UTC)
     lake.write_rows("ledger", run_id, [
         {"run_id": run_id, "source_file": f.source_file, "sha256": f.sha256, "size_bytes": f.size_bytes,
@@ -128,16 +147,36 @@ def discover(landing: Path, lake: Lake, run_id: str) -> list[LandedFile]:
     return files
 
 
-def _known_hashes(lake: Lake) -> dict[str, str]:
-    """sha256 → the first path it landed under, from every earlier run's ledger."""
-    import pyarrow.compute as pc
+def _primary(paths: list[str], digest: str, history: dict[str, tuple[str, str]]) -> str:
+    """Which of the paths holding the same bytes carries them: the one that carried them at its last
+    sighting (so a new copy never takes them over), else the first in landing order."""
+    for rel in paths:
+        last_digest, last_status = history.get(rel, ("", ""))
+        if last_digest == digest and last_status in CURRENT_STATUSES:
+            return rel
+    return paths[0]
 
-    table = lake.read_table("ledger").select(["source_file", "sha256", "status"])
-    table = table.filter(pc.and_(pc.is_in(table["status"], pa.array(["new", "unchanged"])),
-                                 pc.invert(pc.equal(table["sha256"], ""))))
-    digests = pc.unique(table["sha256"])
-    first = pc.index_in(digests, value_set=table["sha256"])  # each digest's first row, in ledger order
-    return dict(zip(digests.to_pylist(), table["source_file"].take(first).to_pylist(), strict=True))
+
+def latest_sightings(lake: Lake) -> dict[str, tuple[str, str]]:
+    """path → (sha256, status) of its latest sighting in every run's ledger (by time, then run id: the
+    order `current_document_ids` in dbt uses)."""
+    folder = lake.table_dir("ledger")
+    if not any(folder.glob("*.parquet")):
+        return {}
+    import duckdb
+
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select source_file, arg_max(coalesce(sha256, ''), (seen_at, run_id)), arg_max(status, (seen_at, run_id)) "
+            "from read_parquet(?, union_by_name = true) group by source_file",
+            [str(folder / "*.parquet")]).fetchall()
+    return {path: (digest, status) for path, digest, status in rows}
+
+
+def current_document_paths(lake: Lake) -> dict[str, str]:
+    """document_id → the path that carries it now (dbt's `current_document_paths`, from the same ledger)."""
+    return {digest: rel for rel, (digest, status) in sorted(latest_sightings(lake).items())
+            if status in CURRENT_STATUSES and digest}
 
 
 def batch_name(document_ids: list[str]) -> str:
@@ -171,10 +210,7 @@ def ingest_batch(landing: Path, lake: Lake, documents: list[dict], limits: Limit
     started = time.perf_counter()
     in_batch = [row["document_id"] for row in tables["documents"]]  # not the transient failures
     batch = batch_name(in_batch)
-    for table in PARSED_TABLES:  # documents last: its file commits the batch
-        if table != "documents":
-            lake.write_rows(table, batch, tables[table])
-    lake.write_rows("documents", batch, tables["documents"])
+    lake.write_batch(batch, tables)  # documents last: its file commits the batch
     written = {"batch": batch, "write_seconds": (time.perf_counter() - started) / len(in_batch)}
     return [r | written if r["document_id"] in in_batch else r for r in results]
 
@@ -197,15 +233,24 @@ def _parse_one(landing: Path, lake: Lake, source_file: str, sha256: str,
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
             raise Unreadable("file changed while the run was reading it; it will be ingested next run")
-        decoded = read_document(data, path.name, limits)
-        read_done = time.perf_counter()
+        with time_limit(limits.max_parse_seconds):
+            decoded = read_document(data, path.name, limits)
+            read_done = time.perf_counter()
+            parsed = parse_text(decoded.text)
+    except ParseTimeLimit:
+        return _quarantine(base, size, f"parse time limit: over INGEST_MAX_PARSE_SECONDS={limits.max_parse_seconds:g}",
+                           started)
     except FileNotFoundError:
         return _transient(lake, base, "file disappeared before it could be read; it will be ingested if it lands again")
     except Unreadable as exc:
         if str(exc).startswith("file changed while"):
             return _transient(lake, base, str(exc))
         return _quarantine(base, path.stat().st_size if path.exists() else 0, str(exc), started)
-    parsed = parse_text(decoded.text)
+    except (RecursionError, MemoryError, ValueError, IndexError, KeyError, TypeError, AssertionError) as exc:
+        # a parser fault on hostile bytes: this document is quarantined, the rest of the batch lands
+        return _quarantine(base, size, f"parser error: {type(exc).__name__}: {exc}"[:500], started)
+    if decoded.encoding == UTF8_CUT and parsed.reports:
+        parsed.findings.append(cut_off_finding(decoded.text, parsed.reports[-1][0].seq, len(data)))
     rows = rows_for_lake(sha256, source_file, parsed)
     doc = {**base, "format": decoded.format, "encoding": decoded.encoding, "size_bytes": len(data),
            "n_chars": len(decoded.text), "n_reports": len(rows["reports"]), "n_metrics": len(rows["metrics"]),
@@ -215,6 +260,39 @@ def _parse_one(landing: Path, lake: Lake, source_file: str, sha256: str,
     timings = {"read_seconds": read_done - started, "extract_seconds": time.perf_counter() - read_done,
                "write_seconds": 0.0}
     return {k: v for k, v in doc.items() if k not in ("text", "ingested_at")} | timings, rows
+
+
+class ParseTimeLimit(Exception):
+    """A document took longer than INGEST_MAX_PARSE_SECONDS to read and extract."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ParseTimeLimit in this block after `seconds` (a real-time timer: only in a main thread, where
+    the parsing workers and Airflow tasks run; elsewhere the block runs unlimited)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise ParseTimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def cut_off_finding(text: str, report_seq: int, size: int) -> Finding:
+    """The finding of a UTF-8 file cut inside its last character, on the last line that was read."""
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    end = len(text.rstrip())
+    return Finding("text_cut_off", report_seq, end - len(last), end,
+                   f"the file ({size} bytes) ends inside a UTF-8 character: read up to the cut, the incomplete "
+                   "character dropped; the file may be truncated", last)
 
 
 def _transient(lake: Lake, base: dict, reason: str) -> tuple[dict, dict[str, list[dict]]]:

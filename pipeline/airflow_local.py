@@ -17,6 +17,10 @@ from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.stages import format_summary, summarize
 
 DAG_ID = "annual_reports_nightly"
+# Task processes Airflow may run at once ([core] parallelism). Airflow's own default, 32, makes the
+# LocalExecutor start 32 worker processes up front (4-5 GB on a 2-core machine) for a DAG that runs one task at
+# a time; AIRFLOW__CORE__PARALLELISM in the environment overrides this.
+DEFAULT_PARALLELISM = 4
 
 
 def airflow_env(airflow_home: Path) -> dict[str, str]:
@@ -31,6 +35,7 @@ def airflow_env(airflow_home: Path) -> dict[str, str]:
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
         "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "120",
+        "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM") or str(DEFAULT_PARALLELISM),
         "GX_ANALYTICS_ENABLED": "False",
         # The tasks read the same settings as the CLI; pass them resolved so relative paths cannot drift.
         "LANDING_DIR": str(settings.landing_dir),

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,8 @@ import duckdb
 import typer
 
 from pipeline.settings import Settings
-from pipeline.stages import RunLocked, format_summary, run_all, summarize
+from pipeline.stages import RunLocked, describe_repair, format_summary, run_all, summarize
+from pipeline.transform import NoSpaceLeft
 
 app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lake → dbt → quality → reports.",
                   no_args_is_help=True, add_completion=False)
@@ -26,16 +28,26 @@ app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lak
 LandingOpt = typer.Option(None, "--landing", help="Landing folder (default: $LANDING_DIR or data/samples).")
 WarehouseOpt = typer.Option(None, "--warehouse", help="Warehouse file (default: $WAREHOUSE_PATH or warehouse/warehouse.duckdb).")
 ReportsOpt = typer.Option(None, "--reports", help="Reports folder (default: $REPORTS_DIR or reports/).")
-LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR or data/lake).")
+LakeOpt = typer.Option(None, "--lake", help="Lake folder (default: $LAKE_DIR; beside --warehouse when that is given, x.duckdb → x.lake; else data/lake).")
 
 
 class ParsingBar:
     """A progress bar over the documents a run parses (to stderr; nothing when quiet or nothing to parse).
-    Documents are counted as their batch completes."""
+    Documents are counted as their batch completes. The bar is the parse stage's line: `stage_line` closes it
+    before any later stage reports, so its rate is the parse's and the stages that follow get lines of their
+    own."""
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.bar = None
+        self.last_line_at = time.time()
+
+    def stage_line(self, message: str) -> None:
+        """A stage's one line (`build: full build done in 8.0s`), after the parsing bar is closed."""
+        self.close()
+        if not self.quiet:
+            typer.echo(message, err=True)
+        self.last_line_at = time.time()
 
     def update(self, _result: dict, total: int) -> None:
         if self.quiet:
@@ -44,11 +56,15 @@ class ParsingBar:
             from tqdm import tqdm
 
             self.bar = tqdm(desc="parsing", unit="doc", total=total, file=sys.stderr)
+            # parsing began when the stage before it reported (the first batch only now completes): time the
+            # bar from then, or its rate is of the last batch alone
+            self.bar.start_t = self.last_line_at
         self.bar.update(1)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def _settings(landing: Path | None = None, warehouse: Path | None = None, reports: Path | None = None,
@@ -71,23 +87,26 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
     if workers:
         settings = replace(settings, workers=workers)
 
-    def progress(message: str) -> None:
-        if not quiet:
-            typer.echo(message, err=True)
-
     bar = ParsingBar(quiet)
     try:
-        out = run_all(settings, progress=progress, doc_progress=bar.update, force=force)
+        out = run_all(settings, progress=bar.stage_line, doc_progress=bar.update, force=force)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
+    except NoSpaceLeft as exc:
+        typer.echo(f"error: {exc.strerror}", err=True)
+        raise typer.Exit(code=1) from exc
     finally:
         bar.close()
     typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined"
                + ("; nothing changed, the published warehouse was kept" if out["skipped"] else ""))
+    if out["lake_repair"]["damaged_batches"]:
+        typer.echo(describe_repair(out["lake_repair"]))
+    if out["publish"] and not out["publish"]["complete"]:
+        typer.echo(f"publish: {len(out['publish']['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
     typer.echo(format_summary(out["summary"]))
 
 
@@ -100,7 +119,7 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
     settings = _settings(landing, warehouse, reports, lake)
     bar = ParsingBar(quiet=False)
     try:
-        out = reprocess_all(settings, progress=lambda m: typer.echo(m, err=True), doc_progress=bar.update)
+        out = reprocess_all(settings, progress=bar.stage_line, doc_progress=bar.update)
     except RunLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=75) from exc
@@ -111,7 +130,8 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """The published warehouse, read-only, with no access to files or extensions beyond it."""
+    """The published warehouse, read-only, with no access to files or extensions beyond it; `marts` is the
+    default schema (`from dim_report`), the others are named (`staging.stg_lake__owners`)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `warehouse run` (or `make run`) first")
     con = duckdb.connect(str(path), read_only=True, config={
@@ -119,11 +139,39 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     })
+    con.execute("SET search_path = 'marts,main'")
     con.execute("SET lock_configuration = true")
     return con
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+def is_refusal(exc: duckdb.Error) -> bool:
+    """Whether DuckDB refused the statement (a write to the read-only warehouse, a file or extension outside
+    it, a change of the locked settings) rather than failed on it (a typo, a missing table or column)."""
+    return isinstance(exc, duckdb.PermissionException) or (
+        isinstance(exc, duckdb.InvalidInputException)
+        and ("read-only mode" in str(exc) or "configuration has been locked" in str(exc)))
+
+
+# Table output is for reading on a terminal: a cell longer than this (a document's whole text) is cut, with
+# an ellipsis; csv and json always hold every character.
+MAX_CELL_WIDTH = 60
+
+
+def table_cell(value: object, max_width: int) -> str:
+    """A value as one line of at most `max_width` display columns (0: no limit)."""
+    text = "" if value is None else " ".join(str(value).split("\n"))
+    if max_width <= 0 or _width(text) <= max_width:
+        return text
+    out, width = [], 0
+    for ch in text:
+        width += _width(ch)
+        if width > max_width - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = MAX_CELL_WIDTH) -> str:
     if fmt == "json":
         return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
     if fmt == "csv":
@@ -132,7 +180,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         writer.writerow(columns)
         writer.writerows(rows)
         return buf.getvalue().rstrip("\n")
-    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+    cells = [[table_cell(v, max_width) for v in r] for r in rows]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = [" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)),
              "-+-".join("-" * w for w in widths)]
@@ -156,8 +204,10 @@ def _pad(text: str, width: int) -> str:
 @app.command()
 def sql(query: str = typer.Argument(..., help="The SQL to run, e.g. \"select * from marts.dim_report\"."),
         warehouse: Path | None = WarehouseOpt,
-        fmt: str = typer.Option("table", "--format", help="table, csv or json.")) -> None:
-    """Print a query's result from the warehouse, opened read-only."""
+        fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+        max_width: int = typer.Option(MAX_CELL_WIDTH, "--max-width",
+                                      help="Table output: cut cells past this many columns (0: never).")) -> None:
+    """Print a query's result from the warehouse, opened read-only (`marts` is the default schema)."""
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("--format must be table, csv or json")
     settings = _settings(warehouse=warehouse)
@@ -173,10 +223,12 @@ def sql(query: str = typer.Argument(..., help="The SQL to run, e.g. \"select * f
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     except duckdb.Error as exc:
-        typer.echo(f"error: refused or failed (the warehouse is read-only, files outside it are off limits): {exc}",
-                   err=True)
+        if is_refusal(exc):
+            typer.echo(f"refused: the warehouse is read-only and files outside it are off limits: {exc}", err=True)
+            raise typer.Exit(code=3) from exc
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
-    typer.echo(render(columns, rows, fmt))
+    typer.echo(render(columns, rows, fmt, max_width))
 
 
 @app.command()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.airflow_local import DAG_ID, airflow_bin
+from pipeline.airflow_local import DAG_ID, DEFAULT_PARALLELISM, airflow_bin
 from pipeline.settings import PROJECT_ROOT
 
 
@@ -122,7 +122,7 @@ class NativeStack:
             "AIRFLOW__CORE__EXECUTOR": self.executor,
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__CORE__PARALLELISM": str(DEFAULT_PARALLELISM),
             "AIRFLOW__CORE__FERNET_KEY": self.fernet_key,
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",

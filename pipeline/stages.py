@@ -7,6 +7,7 @@ landing → discover → ingest (per document, parallel) → lake → build (dbt
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -22,8 +23,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from ingest.lake import PARSED_TABLES, Lake
-from ingest.stage import discover, ingest_batch
+from ingest.lake import PARSED_TABLES, Lake, write_bytes_atomic
+from ingest.stage import current_document_paths, discover, ingest_batch
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.transform import run_dbt
 
@@ -63,15 +64,24 @@ def candidate_path(settings: Settings) -> Path:
 
 @contextmanager
 def run_lock(settings: Settings, wait_seconds: float = 0.0, shared: bool = False) -> Iterator[None]:
-    """One run at a time per warehouse: a second run waits up to `wait_seconds`, then exits clearly.
+    """One run at a time per warehouse and per lake: a second run waits up to `wait_seconds`, then exits clearly.
 
+    Two locks, always taken in this order: the warehouse file's and the lake's (a lake given to two
+    warehouses, or a warehouse given two lakes, is still written by one run at a time).
     `shared`: for the parsing of a batch in an Airflow mapped task. Batches of one run parse side by side,
     but never while a run holds the lock exclusively (a CLI run, or a stage that reads or cleans the lake).
     """
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    path = settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock")
+    deadline = time.monotonic() + wait_seconds
+    settings.lake_dir.mkdir(parents=True, exist_ok=True)
+    with _file_lock(settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock"), deadline, shared), \
+            _file_lock(settings.lake_dir / "run.lock", deadline, shared):
+        yield
+
+
+@contextmanager
+def _file_lock(path: Path, deadline: float, shared: bool) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
-        deadline = time.monotonic() + wait_seconds
         while True:
             try:
                 fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
@@ -110,10 +120,39 @@ def write_owners(settings: Settings, lake: Lake) -> None:
     lake.write_rows("owners", "owners", rows)
 
 
-def discover_stage(settings: Settings, run_id: str) -> list[dict]:
-    """Record every landed file in the ledger; return the documents to parse (new bytes)."""
+def repair_lake(settings: Settings) -> dict:
+    """Check every committed batch of the lake against the checksums recorded when it was written; drop the
+    damaged ones (a file missing, truncated or rotted), so the next discover parses their documents again
+    from the landed bytes. Under the exclusive run lock. Returns what was dropped."""
     lake = lake_of(settings)
     lake.init()
+    lake.drop_uncommitted()
+    damaged = lake.damaged_batches()
+    if not damaged:
+        return {"damaged_batches": 0, "damaged_files": 0, "documents": []}
+    import pyarrow.parquet as pq
+
+    documents: list[str] = []
+    for batch, tables in damaged.items():
+        if "documents" not in tables:
+            documents += pq.read_table(lake.batch_path("documents", batch), columns=["document_id"]).column(0).to_pylist()
+    lake.drop_batches(sorted(damaged))
+    return {"damaged_batches": len(damaged), "damaged_files": sum(len(t) for t in damaged.values()),
+            "documents": sorted(documents)}
+
+
+def describe_repair(repair: dict) -> str:
+    return (f"lake: {repair['damaged_files']} damaged or missing file(s) in {repair['damaged_batches']} batch(es) "
+            f"dropped; their documents are parsed again from the landed bytes")
+
+
+def discover_stage(settings: Settings, run_id: str, repair: bool = True) -> list[dict]:
+    """Record every landed file in the ledger; return the documents to parse (new bytes). `repair`: check
+    the lake first (`repair_lake`; `run_all` does it as its own step)."""
+    lake = lake_of(settings)
+    lake.init()
+    if repair:
+        repair_lake(settings)
     write_owners(settings, lake)
     files = discover(settings.landing_dir, lake, run_id)
     return [{"source_file": f.source_file, "sha256": f.sha256, "size_bytes": f.size_bytes}
@@ -294,9 +333,39 @@ def build_code_fingerprint(settings: Settings) -> str:
     return h.hexdigest()
 
 
-def _published_state_path(settings: Settings) -> Path:
-    """The fingerprint of the published warehouse's inputs; lives in the lake, beside the ledger."""
-    return settings.lake_dir / "state" / "published.json"
+# The build state is kept inside the warehouse it describes (so a restored `.previous.duckdb` brings its own
+# state back, and a skip check can never trust a record of another file).
+STATE_TABLE = "pipeline_state.build_state"
+
+
+def read_build_state(warehouse: Path) -> dict:
+    """What the given warehouse file was built from ({} without a file or a state in it)."""
+    if not warehouse.exists():
+        return {}
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = con.execute(f"select state from {STATE_TABLE}").fetchone()
+    except duckdb.Error:
+        return {}
+    try:
+        return json.loads(row[0]) if row else {}
+    except ValueError:
+        return {}
+
+
+def _write_build_state(database: Path, state: dict) -> None:
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema if not exists pipeline_state")
+        con.execute(f"create or replace table {STATE_TABLE} as select ?::varchar as state", [json.dumps(state)])
+
+
+def _published_paths(warehouse: Path) -> dict[str, str]:
+    """document_id → source_file of the published warehouse's current documents."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return dict(con.execute("select document_id, source_file from marts.dim_document").fetchall())
+    except duckdb.Error:
+        return {}
 
 
 def _inputs_path(candidate: Path) -> Path:
@@ -318,16 +387,24 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     parsed_files = _parsed_files(lake)  # one walk of the lake serves the fingerprint and both digests
     code = build_code_fingerprint(settings)
     fingerprint = _inputs_digest(lake, run_id, parsed_files, code)
-    published = _read_published_state(settings)
-    if (not force and settings.warehouse_path.exists() and published.get("fingerprint") == fingerprint):
+    published = read_build_state(settings.warehouse_path)
+    if not force and published.get("fingerprint") == fingerprint:
         return {"skipped": True, "reason": f"{UNCHANGED_REASON} {published.get('run_id')}",
                 "candidate": None, "seconds": 0.0, "statuses": {}}
     candidate.parent.mkdir(parents=True, exist_ok=True)
-    candidate.unlink(missing_ok=True)
-    Path(str(candidate) + ".wal").unlink(missing_ok=True)
-    incremental = (not force and settings.warehouse_path.exists() and published.get("build_code") == code
+    discard_candidate(settings)
+    with _candidate_discarded_on_failure(settings):
+        return _build_candidate(settings, run_id, lake, parsed_files, code, fingerprint, published, force)
+
+
+def _build_candidate(settings: Settings, run_id: str, lake: Lake, parsed_files: ParsedFiles, code: str,
+                     fingerprint: str, published: dict, force: bool) -> dict:
+    """`build_stage` past its skip check: the candidate, a copy of the published file or fresh, then dbt."""
+    candidate = candidate_path(settings)
+    incremental = (not force and bool(published) and published.get("build_code") == code
                    and published.get("batches_digest")
-                   == loaded_batches_digest(parsed_files, published.get("batches", [])))
+                   == loaded_batches_digest(parsed_files, published.get("batches", []))
+                   and not _documents_moved(settings.warehouse_path, current_document_paths(lake)))
     mode = "incremental" if incremental else "full"
     if incremental:
         copy_atomic(settings.warehouse_path, candidate)
@@ -341,6 +418,36 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
             "seconds": round(result.seconds, 2), "statuses": result.statuses}
 
 
+def discard_candidate(settings: Settings) -> None:
+    """Delete the candidate and everything beside it (its WAL, its record, a half copy): a failed night must
+    not leave a warehouse-sized file behind (on a full disk, it is what filled it)."""
+    candidate = candidate_path(settings)
+    for path in (candidate, Path(str(candidate) + ".wal"), _inputs_path(candidate),
+                 candidate.with_name(candidate.name + ".partial")):
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _candidate_discarded_on_failure(settings: Settings) -> Iterator[None]:
+    """Run a stage that writes the candidate; if it fails, discard the candidate (a full disk is said so)."""
+    from pipeline.transform import NoSpaceLeft, no_space_left
+
+    try:
+        yield
+    except NoSpaceLeft:
+        discard_candidate(settings)
+        raise
+    except OSError as exc:
+        discard_candidate(settings)
+        if exc.errno == errno.ENOSPC:
+            raise no_space_left(Path(exc.filename).parent if exc.filename else settings.warehouse_path.parent,
+                                str(exc)) from exc
+        raise
+    except BaseException:
+        discard_candidate(settings)
+        raise
+
+
 def copy_atomic(source: Path, target: Path) -> None:
     """Copy a closed DuckDB file under a temporary name, then rename: a crash leaves no half-copied candidate."""
     import shutil
@@ -350,21 +457,26 @@ def copy_atomic(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def _read_published_state(settings: Settings) -> dict:
-    try:
-        return json.loads(_published_state_path(settings).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def _documents_moved(warehouse: Path, current: dict[str, str]) -> bool:
+    """Whether a document of the published warehouse is now carried by another path (renamed, or a duplicate
+    whose original changed): its rows there name the old path, so the night builds everything again."""
+    return any(current.get(doc, path) != path for doc, path in _published_paths(warehouse).items())
 
 
 def validate_stage(settings: Settings, run_id: str) -> dict:
     """GX over the candidate; store results and this run's findings in the lake; build the quality marts."""
+    with _candidate_discarded_on_failure(settings):
+        return _validate_candidate(settings, run_id)
+
+
+def _validate_candidate(settings: Settings, run_id: str) -> dict:
     from expectations.validate import extraction_findings, validate_warehouse, with_finding_keys
 
     lake = lake_of(settings)
     candidate = candidate_path(settings)
     docs_dir = settings.reports_dir / "data_docs"
     inputs = _candidate_inputs(settings)
+    drop_unpublished_quality(settings, run_id)
     started = time.perf_counter()
     outcome = validate_warehouse(candidate, run_id, docs_dir=docs_dir, baseline=validation_baseline(settings, inputs))
     run_at = datetime.now(UTC)
@@ -435,14 +547,32 @@ def generate_dbt_docs(settings: Settings, database: Path, build_code: str | None
     return page, False
 
 
+def _publish_state_path(settings: Settings) -> Path:
+    """The publication a promoted run still owes (its reports and e-mails); in the lake, beside the ledger."""
+    return settings.lake_dir / "state" / "publish.json"
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def promote_stage(settings: Settings, run_id: str) -> dict:
     """Move the candidate over the published warehouse in one rename, keeping the previous file.
 
     Readers holding the old file open keep reading it (the inode lives on); new readers see the new one.
+    Before the rename the candidate gets its build state (what it was built from) and the lake a note
+    that this run's reports are owed: a run killed after the rename has its publication finished by the next.
     """
     candidate = candidate_path(settings)
     if not candidate.exists():
         raise FileNotFoundError(f"no candidate warehouse at {candidate}: the build did not run or failed")
+    inputs = _inputs_path(candidate)
+    _write_build_state(candidate, _read_json(inputs) or {"run_id": run_id})
+    write_bytes_atomic(_publish_state_path(settings), json.dumps({"run_id": run_id, "sent": []}).encode())
     published = settings.warehouse_path
     previous = published.with_name(published.stem + ".previous.duckdb")
     if published.exists():
@@ -451,26 +581,96 @@ def promote_stage(settings: Settings, run_id: str) -> dict:
         os.link(published, staging)  # a second name for the same inode: instant, no copy
         os.replace(staging, previous)
     os.replace(candidate, published)
-    inputs = _inputs_path(candidate)
-    if inputs.exists():  # remember what the published file was built from, for the next night's no-op check
-        state = _published_state_path(settings)
-        state.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(inputs, state)
-    else:
-        _published_state_path(settings).unlink(missing_ok=True)
+    inputs.unlink(missing_ok=True)
+    record_promoted(lake_of(settings), run_id)
     return {"warehouse": str(published), "previous": str(previous) if previous.exists() else None}
 
 
+def record_promoted(lake: Lake, run_id: str) -> None:
+    """Note in the lake that `run_id` was published: its GX results and findings are history from now on."""
+    now = datetime.now(UTC)
+    write_bytes_atomic(_notes_marker(lake), b"")
+    lake.write_rows("runs", f"promoted-{run_id}", [{
+        "run_id": run_id, "started_at": None, "finished_at": now, "status": "promoted", "n_new": None,
+        "n_ingested": None, "n_quarantined": None, "seconds": None}])
+
+
+def promoted_runs(settings: Settings) -> set[str] | None:
+    """The runs whose quality results were published: noted in the lake at promotion, or held by the
+    published warehouse (a run killed between the rename and the note). None when neither says anything
+    (a lake from before the notes, its warehouse deleted): then every run of the lake counts."""
+    import pyarrow.compute as pc
+
+    runs = lake_of(settings).read_table("runs")
+    noted = set(runs.filter(pc.equal(runs["status"], "promoted"))["run_id"].to_pylist())
+    held: set[str] = set()
+    if settings.warehouse_path.exists():
+        try:
+            with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+                held = {r[0] for r in con.execute("select distinct run_id from marts.fct_gx_result").fetchall()}
+        except duckdb.Error:
+            held = set()
+    if not noted and not held and not _notes_marker(lake_of(settings)).exists():
+        return None
+    return noted | held
+
+
+def _notes_marker(lake: Lake) -> Path:
+    """Present when the lake notes every promotion (a lake from before the notes does not)."""
+    return lake.root / "state" / "promotions_noted"
+
+
+def drop_unpublished_quality(settings: Settings, run_id: str) -> list[str]:
+    """Delete the GX results and findings of runs that validated but were never promoted (killed, or
+    failed after validation): they must not count as history, or tonight's findings would read `open`.
+    Call under the exclusive run lock. Returns the run ids dropped."""
+    keep = promoted_runs(settings)
+    lake = lake_of(settings)
+    if keep is None:
+        if not any(p for t in ("gx_results", "finding_history") for p in lake.table_dir(t).glob("[!_]*.parquet")):
+            write_bytes_atomic(_notes_marker(lake), b"")  # a new lake: every promotion will be noted
+        return []
+    dropped: set[str] = set()
+    for table in ("gx_results", "finding_history"):
+        for path in lake.table_dir(table).glob("*.parquet"):
+            if not path.name.startswith("_") and path.stem not in keep and path.stem != run_id:
+                path.unlink(missing_ok=True)
+                dropped.add(path.stem)
+    return sorted(dropped)
+
+
 def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> dict:
-    """Owner reports (HTML + CSV) from the published warehouse, and e-mail when SMTP is configured."""
+    """Finish the publication the last promoted run owes: owner reports (HTML + CSV) from the published
+    warehouse, the overview, and e-mail when SMTP is configured.
+
+    A night is complete when its reports are written and its e-mails sent: until then the lake keeps the
+    debt (`state/publish.json`), and the next run (even one that builds nothing) pays it, sending only the
+    e-mails not yet sent. A newer promotion replaces an older debt (its reports supersede the older ones).
+    """
     from publish.delivery import deliver
     from publish.overview import build_overview
     from publish.owner_reports import write_owner_reports
 
-    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, run_id)
-    overview = build_overview(settings.warehouse_path, settings.reports_dir, run_id)
-    delivery = deliver(reports, smtp if smtp is not None else smtp_from_settings(settings))
-    return {"reports": [asdict(r) for r in reports], "overview": str(overview), "delivery": delivery}
+    state_path = _publish_state_path(settings)
+    owed = _read_json(state_path)
+    if not owed:
+        return {"published_run": None, "reports": [], "overview": None, "delivery": None, "complete": True}
+    published_run = read_build_state(settings.warehouse_path).get("run_id")
+    if owed.get("run_id") != published_run:  # the run that noted it was killed before its rename
+        state_path.unlink(missing_ok=True)
+        return {"published_run": None, "reports": [], "overview": None, "delivery": None, "complete": True}
+    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, published_run)
+    overview = build_overview(settings.warehouse_path, settings.reports_dir, published_run)
+    already = set(owed.get("sent") or [])
+    delivery = deliver([r for r in reports if not r.email or r.email not in already],
+                       smtp if smtp is not None else smtp_from_settings(settings))
+    sent = sorted(already | set(delivery["sent"]))
+    if delivery["failed"]:
+        write_bytes_atomic(state_path, json.dumps({"run_id": published_run, "sent": sent}).encode())
+    else:
+        state_path.unlink(missing_ok=True)
+    return {"published_run": published_run, "reports": [asdict(r) for r in reports], "overview": str(overview),
+            "delivery": delivery, "complete": not delivery["failed"]}
 
 
 def smtp_from_settings(settings: Settings) -> dict | None:
@@ -497,10 +697,13 @@ def summarize(settings: Settings) -> dict:
         ledger = dict(con.execute("select status, count(*) from marts.ingest_ledger group by all").fetchall())
         linked, mentions = con.execute("select count(metric_code), count(*) from marts.fct_metric").fetchone()
         totals = dict(con.execute("select status, count(*) from marts.fct_total_check group by all").fetchall())
+        quarantined = con.execute("select source_file, reason from marts.ingest_ledger where status = 'quarantined' "
+                                  "order by source_file").fetchall()
     return {
         "rows": rows,
         "findings": [{"check": c, "severity": s, "open": o, "new": n, "resolved": r} for c, s, o, n, r in findings],
         "ledger": ledger,
+        "quarantined": [{"file": f, "reason": r} for f, r in quarantined],
         "metric_links": {"linked": linked, "mentions": mentions,
                          "share": round(linked / mentions, 4) if mentions else None},
         # `unclear` relations are no findings (the parts may cover the total only in part): counted here instead.
@@ -518,6 +721,9 @@ def format_summary(summary: dict) -> str:
     lines = ["Rows per mart:"]
     lines += [f"  marts.{t:<22} {n:>8}" for t, n in summary["rows"].items()]
     lines.append("Ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["ledger"].items())))
+    if summary["quarantined"]:
+        lines.append("Quarantined files (not read; listed in the default owner's quality report):")
+        lines += [f"  {q['file']}: {q['reason']}" for q in summary["quarantined"]]
     links = summary["metric_links"]
     lines.append(f"Canonical metrics: {links['linked']} of {links['mentions']} mentions linked"
                  + (f" ({links['share']:.0%})" if links["share"] is not None else ""))
@@ -590,7 +796,10 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
         return outputs[stage]
 
     with run_lock(settings):
-        todo = timed("discover", discover_stage, settings, run_id)
+        repair = timed("repair", repair_lake, settings)
+        if repair["damaged_batches"]:
+            say(describe_repair(repair))
+        todo = timed("discover", discover_stage, settings, run_id, repair=False)
         say(f"discover: {len(todo)} new document(s) to parse")
         parsed = timed("ingest", ingest_all, settings, todo,
                        progress=(lambda result: doc_progress(result, len(todo))) if doc_progress else None)
@@ -601,12 +810,20 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
             say(f"build: skipped, {built['reason']}: the published warehouse and reports stay as they are")
         else:
             say(f"build: {built['mode']} build done in {timings['build']:.1f}s")
-            for stage, fn in (("validate", validate_stage), ("promote", promote_stage), ("publish", publish_stage)):
+            for stage, fn in (("validate", validate_stage), ("promote", promote_stage)):
                 timed(stage, fn, settings, run_id)
                 say(f"{stage}: done in {timings[stage]:.1f}s")
                 if stage == "validate" and outputs["validate"]["carried_forward"]:
                     say(f"validate: {describe_carried(outputs['validate']['carried_forward'])}")
+        published = timed("publish", publish_stage, settings, run_id)  # also what an earlier run left undone
+        if published["published_run"] == run_id:
+            say(f"publish: done in {timings['publish']:.1f}s")
+        elif published["published_run"]:
+            say(f"publish: finished the publication of run {published['published_run']}, left undone")
+        if not published["complete"]:
+            say(f"publish: {len(published['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
     summary = summarize(settings)
     return {"run_id": run_id, "timings": timings, "outputs": outputs, "parsed": len(parsed),
-            "quarantined": len(quarantined), "skipped": built["skipped"], "publish": outputs.get("publish"),
+            "quarantined": len(quarantined), "skipped": built["skipped"],
+            "publish": published if published["published_run"] else None, "lake_repair": repair,
             "summary": summary}

@@ -7,8 +7,10 @@ sources through environment variables; results come from dbt's run_results.json.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +22,24 @@ from ingest.lake import Lake
 
 class DbtFailed(RuntimeError):
     """dbt build/test failed; the message lists the failing nodes."""
+
+
+class NoSpaceLeft(OSError):
+    """A write failed because the filesystem is full; says which folder's filesystem."""
+
+
+def no_space_left(folder: Path, what: str) -> NoSpaceLeft:
+    return NoSpaceLeft(errno.ENOSPC, f"no space left on the filesystem of {folder} ({what}); free space and run again")
+
+
+def _disk_full(folder: Path, output: str) -> bool:
+    """Whether a failed write in `folder` was for lack of space: the error says so, or under 1 MB is free."""
+    if "No space left on device" in output:
+        return True
+    try:
+        return shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -59,8 +79,18 @@ def run_dbt(args: list[str], project_dir: Path, database: Path, lake: Lake, rais
     failures: list[str] = []
     nodes: dict[str, str] = {}
     results_file = target / "run_results.json"
+    output = proc.stdout[-4000:] + proc.stderr[-4000:]
+    if proc.returncode != 0 and _disk_full(database.parent, output):
+        raise no_space_left(database.parent, f"dbt {args[0]} into {database.name}")
+    results: list[dict] = []
     if results_file.exists() and results_file.stat().st_mtime >= time.time() - seconds - 1:
-        for r in json.loads(results_file.read_text(encoding="utf-8")).get("results", []):
+        try:
+            results = json.loads(results_file.read_text(encoding="utf-8")).get("results", [])
+        except ValueError as exc:  # dbt could not finish writing it
+            if _disk_full(target, output):
+                raise no_space_left(target, "dbt's run_results.json") from exc
+            raise DbtFailed(f"dbt {' '.join(args)} left an unreadable run_results.json: {exc}\n{output}") from exc
+        for r in results:
             status = str(r.get("status"))
             statuses[status] = statuses.get(status, 0) + 1
             nodes[str(r.get("unique_id"))] = status

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 def subject_line(report: OwnerReport) -> str:
     c = report.counts
     return (f"[数据质量] {report.owner}: {c.get('error', 0)} errors, {c.get('warning', 0)} warnings, "
-            f"{c.get('info', 0)} info ({report.n_new} new, {report.n_resolved} resolved)")
+            f"{c.get('info', 0)} info ({report.n_new} new, {report.n_resolved} resolved)"
+            + (f", {report.n_quarantined} file(s) quarantined" if report.n_quarantined else ""))
 
 
 def build_message(report: OwnerReport, sender: str) -> EmailMessage:
@@ -42,13 +43,15 @@ def _send(msg: EmailMessage, smtp: dict) -> None:
 
 
 def deliver(reports: list[OwnerReport], smtp: dict | None, retries: int = 3, backoff: float = 1.0) -> dict:
-    """Send each owner with findings (or notify_clean) their report; returns sent/skipped/failed lists."""
+    """Send each owner with findings, quarantined files (or notify_clean) their report; returns sent/skipped/failed
+    lists."""
     outcome: dict = {"configured": smtp is not None, "sent": [], "skipped": [], "failed": []}
     if smtp is None:
         outcome["skipped"] = [r.owner for r in reports]
         return outcome
     for report in reports:
-        if not report.email or (report.n_findings == 0 and report.n_resolved == 0 and not report.notify_clean):
+        if not report.email or (report.n_findings == 0 and report.n_resolved == 0 and report.n_quarantined == 0
+                                and not report.notify_clean):
             outcome["skipped"].append(report.owner)
             continue
         msg = build_message(report, smtp.get("sender") or "annual-reports@localhost")

@@ -42,7 +42,7 @@ from listed
 """
 # What the pages show: each owner's first MAX_HTML_ROWS rows per list, with their span text.
 PAGE_ROWS_SQL = f"""
-select f.finding_id, f.check_name, f.severity, f.status, f.report_id, f.source_file, f.char_start, f.char_end,
+select f.finding_id, f.check_name, f.severity, f.status, f.report_id, f.document_id, f.source_file, f.char_start, f.char_end,
        f.message, f.evidence, f.expected, f.org_name, f.report_year, f.owner, f.owner_email,
        f.first_seen_run, f.last_seen_run, f.owner_key,
        substring(d.text, f.char_start + 1, f.char_end - f.char_start) as span_text
@@ -50,6 +50,30 @@ from listed f
 left join marts.dim_document d on d.document_id = f.document_id
 where f.page_row <= ?  -- MAX_HTML_ROWS
 order by {PAGE_ORDER}
+"""
+# The sentences holding the parts of a total that does not add up, when they are not the total's own sentence
+# (`…126场。其中科普讲座58场、…`): the page shows them under the total's, so the owner sees every number.
+PART_SENTENCES_SQL = """
+with shown as (
+    select document_id, char_start, char_end,
+           case check_name when 'total_mismatch' then 'total_parts' else 'subset' end as relation
+    from listed
+    where check_name in ('total_mismatch', 'subset_exceeds_total') and page_row <= ?  -- MAX_HTML_ROWS
+),
+parts as (
+    select c.document_id, c.char_start, c.char_end, c.relation, m.sentence, min(m.char_start) as position
+    from marts.fct_total_check c
+    semi join shown using (document_id, char_start, char_end, relation)
+    cross join unnest(c.part_metric_ids) as u(part_metric_id)
+    join marts.fct_metric m on m.metric_id = u.part_metric_id
+    where m.sentence <> c.sentence
+    group by all
+)
+select document_id, char_start, char_end,
+       case relation when 'total_parts' then 'total_mismatch' else 'subset_exceeds_total' end as check_name,
+       list(sentence order by position) as sentences
+from parts
+group by all
 """
 # Per owner: how many of this run's findings are open (per severity), new, and resolved.
 COUNTS_SQL = """
@@ -86,6 +110,21 @@ from listed
 where owner_key = ?
 order by is_resolved, {PAGE_ORDER}
 """
+# The landing report: files that could not be read, each to the default owner and to the first owner (by
+# priority) whose pattern occurs in the file's path — a quarantined file has no organisation of its own.
+QUARANTINED_SQL = """
+with routed as (
+    select l.source_file, l.reason, l.first_seen_at, o.owner_name, o.is_default,
+           row_number() over (partition by l.source_file, l.sha256, o.is_default order by o.priority) as rank
+    from marts.ingest_ledger l
+    join staging.stg_lake__owners o on o.is_default or contains(l.source_file, o.pattern)
+    where l.status = 'quarantined'
+)
+select distinct owner_name as owner_key, source_file, reason, first_seen_at
+from routed
+where rank = 1
+order by owner_key, source_file
+"""
 TREND_SQL = """
 select coalesce(owner, 'unassigned') as owner_key, run_id, run_at, check_name, n_findings as n
 from marts.agg_dq_by_owner_check
@@ -103,6 +142,7 @@ class OwnerReport:
     n_resolved: int
     counts: dict[str, int]
     notify_clean: bool
+    n_quarantined: int = 0  # landed files of this owner's that could not be read (the landing report)
 
 
 def highlight(sentence: str | None, span_text: str | None) -> Markup:
@@ -120,9 +160,9 @@ def trend_svg(points: list[dict], checks: list[str]) -> Markup:
     for p in points:
         first_seen[p["run_id"]] = min(p["run_at"], first_seen.get(p["run_id"], p["run_at"]))
     order = sorted(first_seen.items(), key=lambda kv: kv[1])[-10:]
-    runs = [r for r, _ in order]
     counts = {(p["run_id"], p["check_name"]): p["n"] for p in points}
-    series = {c: [(r, float(counts.get((r, c), 0))) for r in runs] for c in checks}
+    # each run by when it ran (its id is long and says less); the chart orders these labels
+    series = {c: [(str(at)[:19], float(counts.get((r, c), 0))) for r, at in order] for c in checks}
     return line_chart(series, label="findings per check over the last runs")
 
 
@@ -151,7 +191,10 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str) -> list
         con.execute(LISTED_SQL)
         counts = {r["owner_key"]: r for r in records(con, COUNTS_SQL)}
         page_rows = records(con, PAGE_ROWS_SQL, [MAX_HTML_ROWS])
+        part_sentences = {(r["document_id"], r["char_start"], r["char_end"], r["check_name"]): r["sentences"]
+                          for r in records(con, PART_SENTENCES_SQL, [MAX_HTML_ROWS])}
         trend = records(con, TREND_SQL)
+        quarantined = records(con, QUARANTINED_SQL)
         for owner, row in counts.items():
             owners.setdefault(owner, {"email": row["owner_email"], "notify_clean": False})
         for owner, info in sorted(owners.items()):
@@ -162,7 +205,10 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str) -> list
             shown = [f for f in rows if f["status"] != "resolved"]
             for f in shown:
                 f["sentence_html"] = highlight(f["evidence"], f["span_text"])
+                f["part_sentences"] = part_sentences.get(
+                    (f["document_id"], f["char_start"], f["char_end"], f["check_name"]), [])
             points = [p for p in trend if p["owner_key"] == owner]
+            landing = [q for q in quarantined if q["owner_key"] == owner]
             base = out_dir / _safe_name(owner)
             html_path, csv_path = base.with_suffix(".html"), base.with_suffix(".csv")
             html = template.render(
@@ -170,12 +216,12 @@ def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str) -> list
                 n_resolved=n_resolved, findings=shown, n_findings=n_findings,
                 resolved=[f for f in rows if f["status"] == "resolved"],
                 chart=trend_svg(points, sorted({p["check_name"] for p in points})), csv_name=csv_path.name,
-                generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), quarantined=landing,
             )
             html_path.write_text(html, encoding="utf-8")
             _write_csv(con, owner, csv_path)
             written.append(OwnerReport(owner, info.get("email"), str(html_path), str(csv_path), n_findings, n_new,
-                                       n_resolved, severity_counts, bool(info.get("notify_clean"))))
+                                       n_resolved, severity_counts, bool(info.get("notify_clean")), len(landing)))
     return written
 
 

@@ -28,6 +28,7 @@ def test_dbt_build_passes_with_unit_and_data_tests(lake_copy, tmp_path) -> None:
     passed = {uid for uid, status in result.nodes.items() if status == "pass"}
     assert any("assert_metric_span_matches_text" in uid for uid in passed)
     assert any(uid.startswith("unit_test.") and "plan_attainment" in uid for uid in passed)
+    assert any(uid.startswith("unit_test.") and "metric_by_org_year_takes_actuals" in uid for uid in passed)
     assert any(uid.startswith("test.") and "accepted_values_fct_metric_unit" in uid for uid in passed)
 
 

@@ -96,14 +96,16 @@ def test_a_batch_that_fails_while_writing_is_not_committed(tmp_path, monkeypatch
     settings = settings_for(tmp_path, landing)
     lake = Lake(settings.lake_dir)
     todo = discover_stage(settings, "run-1")
-    real = Lake.write_rows
+    import ingest.lake
 
-    def disk_full_at_findings(self, table, name, rows):  # type: ignore[no-untyped-def]
-        if table == "findings":
+    real = ingest.lake.write_bytes_atomic
+
+    def disk_full_at_findings(path, data):  # type: ignore[no-untyped-def]
+        if path.parent.name == "findings":
             raise OSError(28, "No space left on device")
-        return real(self, table, name, rows)
+        return real(path, data)
 
-    monkeypatch.setattr(Lake, "write_rows", disk_full_at_findings)
+    monkeypatch.setattr(ingest.lake, "write_bytes_atomic", disk_full_at_findings)
     with pytest.raises(OSError):
         ingest_batch(landing, lake, todo)
     monkeypatch.undo()

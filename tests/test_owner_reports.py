@@ -24,7 +24,7 @@ def test_owner_report_renders_in_chromium(samples_run, tmp_path) -> None:
     dom = render(report["html_path"], tmp_path, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count('class="finding"') == report["n_findings"] >= 2
-    assert "parts add up to 109, total says 126" in dom.stdout
+    assert "parts add up to 109场, total says 126场" in dom.stdout
     assert "<mark>126场</mark>" in dom.stdout and "<svg" in dom.stdout
     assert_not_blank(report["html_path"], tmp_path)
 
@@ -82,7 +82,7 @@ def test_publish_emails_each_owner_with_findings(samples_run, smtp_server) -> No
     assert [a.get_filename() for a in attachments] == ["科技创新局数据专员.csv"]
     csv_text = attachments[0].get_content()
     assert "total_mismatch" in csv_text and "县科协" not in csv_text
-    assert "parts add up to 109" in tech.get_body(("html",)).get_content()
+    assert "parts add up to 109场" in tech.get_body(("html",)).get_content()
 
 
 def test_a_failed_send_is_retried_reported_and_never_raises(samples_run) -> None:

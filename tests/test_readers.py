@@ -27,8 +27,10 @@ def test_text_encodings_are_detected(encoding: str) -> None:
 
 
 def test_gbk_bytes_with_a_misleading_extension() -> None:
-    decoded = read_document(REPORT.encode("gbk"), "report.docx", Limits())
-    assert decoded.text == REPORT
+    """The extension promised a format the bytes do not have: quarantined, not guessed (issue 23)."""
+    with pytest.raises(Unreadable, match="named .docx but its bytes are not a docx"):
+        read_document(REPORT.encode("gbk"), "report.docx", Limits())
+    assert read_document(REPORT.encode("gbk"), "report.txt", Limits()).text == REPORT
 
 
 def _docx_with_table() -> bytes:

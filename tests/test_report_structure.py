@@ -187,3 +187,11 @@ def test_related_article_titles_and_appendix_titles_after_a_report_start_no_repo
     # Another report's title followed by its body is a second report (outside the appendices).
     without_appendix = GWR.split("附件")[0]
     assert len(find_report_starts(without_appendix + "2026年北岭市政府工作报告\n过去一年，全市地区生产总值增长5.1%。\n")) == 2
+
+
+def test_a_finance_bureau_reporting_for_its_government_is_the_organisation() -> None:
+    text = ("关于2024年预算执行情况和2025年预算草案的报告\n各位代表：\n"
+            "受区人民政府委托，区财政局向大会报告2024年全区预算执行情况和2025年预算草案，请予审议。\n"
+            "一、2024年预算执行情况\n全区一般公共预算收入完成86.4亿元。\n二、2025年预算草案\n安排一般公共预算支出115亿元。\n")
+    (_, meta), = parse_text(text).reports
+    assert (meta.org_name, meta.report_year, meta.plan_year) == ("区财政局", 2024, 2025)

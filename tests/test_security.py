@@ -110,6 +110,8 @@ def test_no_credentials_in_tracked_files() -> None:
         path = PROJECT_ROOT / name
         if path.suffix in (".docx", ".png", ".lock") or name == "tests/test_security.py" or not path.is_file():
             continue
+        if name.startswith("expectations/data_docs_vendor/"):  # third-party minified assets and fonts, as published
+            continue
         for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if any(p.search(line) for p in SECRET_PATTERNS):
                 hits.append(f"{name}:{n}: {line.strip()[:120]}")

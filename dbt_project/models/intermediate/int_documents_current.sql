@@ -7,9 +7,13 @@
     on_schema_change='fail', post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
 ) }}
 
+with current_paths as (
+    {{ current_document_paths(ref('stg_lake__ledger')) }}
+)
+
 select
     documents.document_id,
-    documents.source_file,
+    current_paths.source_file,
     documents.format,
     documents.encoding,
     documents.size_bytes,
@@ -23,8 +27,9 @@ select
     documents.parse_seconds,
     {{ build_started_at() }} as loaded_at
 from {{ ref('int_documents_parsed') }} as documents
+inner join current_paths
+    on documents.document_id = current_paths.document_id
 where documents.status = 'ingested'
-    and documents.document_id in ({{ current_document_ids(ref('stg_lake__ledger')) }})
 {%- if is_incremental() %}
   and documents.document_id not in (select document_id from {{ this }})
 {%- endif %}

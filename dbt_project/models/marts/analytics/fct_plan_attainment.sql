@@ -16,6 +16,8 @@ with targets as (
         -- an `about` target of either kind within a tolerance of it
         case
             when approx = 'at_most' then 'at_most'
+            -- a planned fall (`下降3.4%以上`, `二氧化硫排放下降3%`) is met by falling at least as far
+            when value < 0 then case when approx = 'about' then 'about_at_most' else 'at_most' end
             when approx in ('at_least', 'more_than') then 'at_least'
             when regexp_matches(subject, '{{ var("ceiling_subjects") }}')
                 then

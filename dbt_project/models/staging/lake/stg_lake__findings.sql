@@ -1,11 +1,19 @@
+-- A document's rows carry the path that holds it now (macros/incremental_lake.sql: current_document_paths),
+-- not the one it was parsed under.
+with current_paths as (
+    {{ current_document_paths(ref('stg_lake__ledger')) }}
+)
+
 select
-    document_id,
-    source_file,
-    report_id,
-    check_name,
-    severity,
-    cast(char_start as bigint) as char_start,
-    cast(char_end as bigint) as char_end,
-    message,
-    evidence
-from {{ source('lake', 'findings') }}
+    lake_rows.document_id,
+    coalesce(current_paths.source_file, lake_rows.source_file) as source_file,
+    lake_rows.report_id,
+    lake_rows.check_name,
+    lake_rows.severity,
+    cast(lake_rows.char_start as bigint) as char_start,
+    cast(lake_rows.char_end as bigint) as char_end,
+    lake_rows.message,
+    lake_rows.evidence
+from {{ source('lake', 'findings') }} as lake_rows
+left join current_paths
+    on lake_rows.document_id = current_paths.document_id
