@@ -110,11 +110,11 @@ def annual_reports_nightly() -> None:
         published run, when it still owes them."""
         from pipeline.alerts import smtp_from_airflow
         from pipeline.settings import Settings
-        from pipeline.stages import smtp_from_settings, summarize
+        from pipeline.stages import publish_stage, smtp_from_settings, summarize
 
         settings = Settings.from_env()
         smtp = smtp_from_airflow() or smtp_from_settings(settings)
-        out = _locked_stage("publish_stage", run_id, smtp=smtp)
+        out = _locked_stage(publish_stage, run_id, smtp=smtp)
         return {"published_run": out["published_run"], "delivery": out["delivery"], "complete": out["complete"],
                 "summary": summarize(settings)}
 
