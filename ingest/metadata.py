@@ -6,6 +6,7 @@ import bisect
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -83,36 +84,11 @@ QUANTIFIERS = "?*+{"
 INLINE_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+[):]")
 
 
-def _top_level_alternatives(source: str) -> list[str]:
-    """The alternatives of a pattern's top-level `A|B` (outside groups and character classes)."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
-    for i, ch in enumerate(source):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-    parts.append(source[start:])
-    return parts
-
-
-def _longest_plain_run(source: str) -> str:
-    """The longest run of plain characters that every match of `source` (one alternative) holds: characters
-    outside groups and classes, not escaped and not made optional or repeatable by a quantifier after them."""
-    best = run = ""
+def _top_level_characters(source: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of each character of a pattern that stands at its top level: not escaped, not the
+    bracket of a group or class, not inside a group, a class or a `{m,n}` quantifier."""
     depth, in_class, in_braces, escaped = 0, False, False, False
     for i, ch in enumerate(source):
-        plain = False
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -121,17 +97,29 @@ def _longest_plain_run(source: str) -> str:
             in_class = ch != "]"
         elif in_braces:
             in_braces = ch != "}"
-        elif ch == "{":
-            in_braces = True
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
+        elif ch in "[{(":
+            in_class, in_braces, depth = ch == "[" or in_class, ch == "{" or in_braces, depth + (ch == "(")
         elif ch == ")":
             depth -= 1
-        else:
-            plain = depth == 0 and ch not in ".^$|" + QUANTIFIERS and source[i + 1:i + 2] not in tuple(QUANTIFIERS)
-        run = run + ch if plain else ""
+        elif depth == 0:
+            yield i, ch
+
+
+def _top_level_alternatives(source: str) -> list[str]:
+    """The alternatives of a pattern's top-level `A|B`."""
+    cuts = [i for i, ch in _top_level_characters(source) if ch == "|"]
+    return [source[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(source)], strict=True)]
+
+
+def _longest_plain_run(source: str) -> str:
+    """The longest run of plain characters that every match of `source` (one alternative) holds: top-level
+    characters that are no operator and are not made optional or repeatable by a quantifier after them."""
+    best = run = ""
+    last = -2
+    for i, ch in _top_level_characters(source):
+        plain = ch not in ".^$|" + QUANTIFIERS and source[i + 1:i + 2] not in tuple(QUANTIFIERS)
+        run = run + ch if plain and i == last + 1 else (ch if plain else "")
+        last = i
         best = max(best, run, key=len)
     return best
 

@@ -67,13 +67,12 @@ def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dic
     return settings, run_all(settings)
 
 
-@pytest.fixture(scope="session")
-def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`warehouse run` (the console script) on a landing folder holding the real seed."""
-    root = tmp_path_factory.mktemp("seed_run")
+def warehouse_from_texts(root: Path, texts: list[Path]) -> Path:
+    """`warehouse run` (the console script) on a landing folder holding copies of `texts`; the warehouse path."""
     landing = root / "landing"
     landing.mkdir()
-    shutil.copy(SEED, landing / SEED.name)
+    for text in texts:
+        shutil.copy(text, landing / text.name)
     settings = settings_for(root, landing)
     proc = subprocess.run(
         [str(BIN / "warehouse"), "run", "--landing", str(landing), "--warehouse", str(settings.warehouse_path),
@@ -82,6 +81,12 @@ def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return settings.warehouse_path
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real seed, built by the console script."""
+    return warehouse_from_texts(tmp_path_factory.mktemp("seed_run"), [SEED])
 
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -4,7 +4,6 @@ built by the real pipeline and scored by the shared structure scorer (issue 20's
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
-from tests.conftest import BIN, SHARED, env_for, settings_for
+from tests.conftest import SHARED, warehouse_from_texts
 
 SHARED_REALDEV = SHARED / "realdev"
 COPY = PROJECT_ROOT / "tests" / "data" / "realdev"
@@ -28,35 +27,27 @@ FLOORS = {"report_count_exact": 1.0, "boundary_acc": 0.95, "org_acc": 0.95, "rep
 
 @pytest.fixture(scope="module")
 def realdev_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("realdev")
-    landing = root / "landing"
-    landing.mkdir()
-    for text in sorted((REALDEV / "texts").glob("*.txt")):
-        shutil.copy(text, landing / text.name)
-    settings = settings_for(root, landing)
-    proc = subprocess.run(
-        [str(BIN / "warehouse"), "run", "--landing", str(landing), "--warehouse", str(settings.warehouse_path),
-         "--reports", str(settings.reports_dir), "--lake", str(settings.lake_dir), "--quiet"],
-        env=env_for(settings), capture_output=True, text=True, check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return settings.warehouse_path
+    return warehouse_from_texts(tmp_path_factory.mktemp("realdev"), sorted((REALDEV / "texts").glob("*.txt")))
 
 
 # Every labelled text where ../shared is here, and always the project's own copy (scored on the same build).
 GOLD_DIRS = sorted({REALDEV / "gold", COPY / "gold"})
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("gold", GOLD_DIRS, ids=lambda p: p.parent.parent.name + "/" + p.parent.name)
-def test_realdev_structure_holds_its_floors(realdev_warehouse: Path, gold: Path) -> None:
+@pytest.fixture(scope="module", params=GOLD_DIRS, ids=lambda p: p.parent.parent.name + "/" + p.parent.name)
+def realdev_score(request: pytest.FixtureRequest, realdev_warehouse: Path) -> dict:
+    gold: Path = request.param
     scored = subprocess.run([sys.executable, str(SCORER), str(realdev_warehouse), str(gold), "--json"],
                             capture_output=True, text=True, check=True)
     score = json.loads(scored.stdout)
     assert score["files"] == len(list(gold.glob("*.structure.json")))
-    below = {k: score[k] for k, floor in FLOORS.items() if not score[k] >= floor}
-    assert not below, (below, score["details"][:20])
+    return score
 
+
+@pytest.mark.slow
+def test_realdev_structure_holds_its_floors(realdev_score: dict) -> None:
+    below = {k: realdev_score[k] for k, floor in FLOORS.items() if not realdev_score[k] >= floor}
+    assert not below, (below, realdev_score["details"][:20])
 
 
 # Issue 21's floors on the labelled totals and parts, scored on the same build (fct_total_check).
@@ -64,12 +55,8 @@ RELATION_FLOORS = {"relations_found": 0.9, "relations_status_acc": 0.9, "relatio
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("gold", GOLD_DIRS, ids=lambda p: p.parent.parent.name + "/" + p.parent.name)
-def test_realdev_relations_hold_their_floors(realdev_warehouse: Path, gold: Path) -> None:
-    scored = subprocess.run([sys.executable, str(SCORER), str(realdev_warehouse), str(gold), "--json"],
-                            capture_output=True, text=True, check=True)
-    score = json.loads(scored.stdout)
-    assert score["relations_gold"] > 0
-    below = {k: score[k] for k, floor in RELATION_FLOORS.items() if not score[k] >= floor}
-    assert not below, (below, [d for d in score["details"] if "relation" in d or "false alarm" in d])
-    assert score["false_alarms"] == 0, [d for d in score["details"] if "false alarm" in d]
+def test_realdev_relations_hold_their_floors(realdev_score: dict) -> None:
+    assert realdev_score["relations_gold"] > 0
+    below = {k: realdev_score[k] for k, floor in RELATION_FLOORS.items() if not realdev_score[k] >= floor}
+    assert not below, (below, [d for d in realdev_score["details"] if "relation" in d or "false alarm" in d])
+    assert realdev_score["false_alarms"] == 0, [d for d in realdev_score["details"] if "false alarm" in d]
