@@ -31,11 +31,16 @@ test-tools:
 run: install
 	$(BIN)/python -m pipeline.airflow_local
 
-test: install test-tools
+test: install test-tools lint
 	$(BIN)/python -m pytest
 
+# Python with ruff; the dbt models, tests and analyses with sqlfluff's dbt templater (it compiles the project
+# against a scratch database: no warehouse or lake needed).
+LINT_DB := $(shell mktemp -u /tmp/annual-reports-lint-XXXXXX)
 lint: install
 	$(BIN)/ruff check .
+	DBT_DUCKDB_PATH=$(LINT_DB).duckdb LAKE_DIR=$(LINT_DB) LAKE_PARSED_DIR=$(LINT_DB) $(BIN)/sqlfluff lint dbt_project
+	rm -f $(LINT_DB).duckdb
 
 # Regenerate the locks after changing pyproject.toml. pip-compile resolves the project with its dev extra and
 # pins the sha256 of every file of every package, so the lock is complete for the --no-deps install; it keeps

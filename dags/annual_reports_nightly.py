@@ -1,14 +1,21 @@
 """annual_reports_nightly: landing → ingest → lake → dbt → quality → reports, every night at 02:00.
 
 A page of wiring: every task calls the same function the `warehouse` CLI calls (pipeline.stages). Nothing
-runs at import: settings are read and modules imported inside the tasks.
+runs at import: settings are read and modules imported inside the tasks. `promote` updates the asset
+PUBLISHED_WAREHOUSE, so a DAG scheduled on it (`schedule=[PUBLISHED_WAREHOUSE]`) runs once a night's
+warehouse is published.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from airflow.sdk import dag, task
+from airflow.sdk import Asset, dag, task
+
+# The published warehouse file (WAREHOUSE_PATH), as downstream DAGs know it.
+PUBLISHED_WAREHOUSE = Asset(name="annual_reports_warehouse", group="annual_reports")
 
 DEFAULT_ARGS = {
     "owner": "data-platform",
@@ -19,14 +26,14 @@ DEFAULT_ARGS = {
 }
 
 
-def _locked_stage(name: str, run_id: str | None, **kwargs):  # type: ignore[no-untyped-def]
+def _locked_stage(stage: Callable[..., Any], run_id: str | None, **kwargs: Any) -> Any:
     """Run one stage of pipeline.stages under the run lock (a CLI run at the same time waits, up to 10 min)."""
-    from pipeline import stages
     from pipeline.settings import Settings
+    from pipeline.stages import run_lock, safe_run_id
 
     settings = Settings.from_env()
-    with stages.run_lock(settings, wait_seconds=600):
-        return getattr(stages, name)(settings, stages.safe_run_id(run_id), **kwargs)
+    with run_lock(settings, wait_seconds=600):
+        return stage(settings, safe_run_id(run_id), **kwargs)
 
 
 def _on_failure(context) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +60,9 @@ def annual_reports_nightly() -> None:
         than Airflow's max_map_length: a first night of 10,000 reports would be refused as 10,000 tasks)."""
         from airflow.sdk.configuration import conf
 
-        return _locked_stage("discover_batches", run_id, max_batches=conf.getint("core", "max_map_length"))
+        from pipeline.stages import discover_batches
+
+        return _locked_stage(discover_batches, run_id, max_batches=conf.getint("core", "max_map_length"))
 
     @task(max_active_tis_per_dagrun=8)
     def ingest(batch: list[dict]) -> dict:
@@ -74,7 +83,9 @@ def annual_reports_nightly() -> None:
         build."""
         from airflow.sdk.exceptions import AirflowSkipException
 
-        out = _locked_stage("build_stage", run_id)
+        from pipeline.stages import build_stage
+
+        out = _locked_stage(build_stage, run_id)
         if out["skipped"]:
             raise AirflowSkipException(f"{out['reason']}: the published warehouse and reports stay as they are")
         return out
@@ -82,12 +93,16 @@ def annual_reports_nightly() -> None:
     @task
     def validate(_built: dict, run_id: str | None = None) -> dict:
         """GX over the candidate; finding lifecycle; quality marts."""
-        return _locked_stage("validate_stage", run_id)
+        from pipeline.stages import validate_stage
 
-    @task
+        return _locked_stage(validate_stage, run_id)
+
+    @task(outlets=[PUBLISHED_WAREHOUSE])
     def promote(_validated: dict, run_id: str | None = None) -> dict:
-        """Atomically replace the published warehouse with the candidate."""
-        return _locked_stage("promote_stage", run_id)
+        """Atomically replace the published warehouse with the candidate (an event of PUBLISHED_WAREHOUSE)."""
+        from pipeline.stages import promote_stage
+
+        return _locked_stage(promote_stage, run_id)
 
     @task(trigger_rule="none_failed")  # a night that built nothing still finishes what the last left undone
     def publish_reports(run_id: str | None = None) -> dict:
@@ -95,11 +110,11 @@ def annual_reports_nightly() -> None:
         published run, when it still owes them."""
         from pipeline.alerts import smtp_from_airflow
         from pipeline.settings import Settings
-        from pipeline.stages import smtp_from_settings, summarize
+        from pipeline.stages import publish_stage, smtp_from_settings, summarize
 
         settings = Settings.from_env()
         smtp = smtp_from_airflow() or smtp_from_settings(settings)
-        out = _locked_stage("publish_stage", run_id, smtp=smtp)
+        out = _locked_stage(publish_stage, run_id, smtp=smtp)
         return {"published_run": out["published_run"], "delivery": out["delivery"], "complete": out["complete"],
                 "summary": summarize(settings)}
 

@@ -112,7 +112,8 @@ def write_owners(settings: Settings, lake: Lake) -> None:
     rows = [{"priority": 10_000, "pattern": "", "owner_name": default["name"], "owner_email": default.get("email"),
              "is_default": True, "notify_clean": bool(default.get("notify_clean", False))}]
     for i, owner in enumerate(config.get("owners") or []):
-        for pattern in owner.get("patterns") or []:
+        # an owner without patterns is listed (a pattern of null matches nothing): it may want clean reports
+        for pattern in owner.get("patterns") or [None]:
             rows.append({"priority": i, "pattern": pattern, "owner_name": owner["name"],
                          "owner_email": owner.get("email"), "is_default": False,
                          "notify_clean": bool(owner.get("notify_clean", False))})
@@ -658,7 +659,7 @@ def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> 
     if owed.get("run_id") != published_run:  # the run that noted it was killed before its rename
         state_path.unlink(missing_ok=True)
         return {"published_run": None, "reports": [], "overview": None, "delivery": None, "complete": True}
-    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, published_run, settings.owners_file)
+    reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, published_run)
     overview = build_overview(settings.warehouse_path, settings.reports_dir, published_run)
     already = set(owed.get("sent") or [])
     delivery = deliver([r for r in reports if not r.email or r.email not in already],

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -127,10 +126,8 @@ where rank = 1
 order by owner_key, source_file
 """
 TREND_SQL = """
-select coalesce(h.owner_name, 'unassigned') as owner_key, h.run_id, min(h.run_at) as run_at, h.check_name,
-       count(*) as n
-from staging.stg_lake__finding_history h
-group by all
+select coalesce(owner, 'unassigned') as owner_key, run_id, run_at, check_name, n_findings as n
+from marts.agg_dq_by_owner_check
 """
 
 
@@ -173,15 +170,7 @@ def _env() -> Environment:
     return Environment(loader=PackageLoader("publish", "templates"), autoescape=select_autoescape(["html", "j2"]))
 
 
-def _owner_config(owners_file: Path) -> dict[str, dict]:
-    config = yaml.safe_load(owners_file.read_text(encoding="utf-8")) or {}
-    out = {}
-    default = config.get("default") or {}
-    if default:
-        out[default["name"]] = {"email": default.get("email"), "notify_clean": bool(default.get("notify_clean"))}
-    for o in config.get("owners") or []:
-        out[o["name"]] = {"email": o.get("email"), "notify_clean": bool(o.get("notify_clean"))}
-    return out
+OWNERS_SQL = "select owner_name, owner_email, notify_clean from marts.dim_owner"
 
 
 def _safe_name(owner: str) -> str:
@@ -189,15 +178,16 @@ def _safe_name(owner: str) -> str:
     return cleaned[:80] or "owner"
 
 
-def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str, owners_file: Path) -> list[OwnerReport]:
+def write_owner_reports(warehouse: Path, reports_dir: Path, run_id: str) -> list[OwnerReport]:
     """Write every owner's HTML and CSV for this run; return what was written, per owner."""
     run_date = datetime.now(UTC).strftime("%Y-%m-%d")
     out_dir = reports_dir / "quality" / run_date
     out_dir.mkdir(parents=True, exist_ok=True)
     template = _env().get_template("owner_report.html.j2")
-    owners = _owner_config(owners_file)
     written = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        owners = {r["owner_name"]: {"email": r["owner_email"], "notify_clean": r["notify_clean"]}
+                  for r in records(con, OWNERS_SQL)}
         con.execute(LISTED_SQL)
         counts = {r["owner_key"]: r for r in records(con, COUNTS_SQL)}
         page_rows = records(con, PAGE_ROWS_SQL, [MAX_HTML_ROWS])

@@ -29,19 +29,27 @@ def test_mentions_link_to_canonical_metrics_longest_alias_first(samples_run) -> 
     assert 0 < share["share"] < 1
 
 
+@pytest.fixture(scope="module")
+def compiled_analyses(samples_run, tmp_path_factory) -> dict[str, str]:
+    """Every analysis compiled by one `dbt compile`, as SQL over the published warehouse."""
+    from ingest.lake import Lake
+
+    settings, _ = samples_run
+    scratch = tmp_path_factory.mktemp("analyses") / "compile.duckdb"
+    run_dbt(["compile", "--select", "path:analyses"], PROJECT_ROOT / "dbt_project", scratch, Lake(settings.lake_dir))
+    compiled = scratch.parent / ".dbt" / "target" / "compiled"
+    return {path.stem: path.read_text(encoding="utf-8").replace(f'"{scratch.stem}".', "")
+            for path in compiled.rglob("analyses/*.sql")}
+
+
 @pytest.mark.parametrize(("analysis", "check"), [
     ("rd_spending_by_district", lambda rows: [(r[0], r[1]) for r in rows] == [("示范区科技局", 2023), ("示范区科技局", 2024)]),
     ("plan_targets_met", lambda rows: {r[-1] for r in rows} == {"met", "missed", "no_actual_reported"}),
     ("disputed_numbers", lambda rows: {r[0] for r in rows} == {"total_mismatch", "growth_rate_inconsistent"}),
 ])
-def test_example_questions_run_in_one_query_each(samples_run, tmp_path, analysis: str, check) -> None:
+def test_example_questions_run_in_one_query_each(samples_run, compiled_analyses, analysis: str, check) -> None:
     settings, _ = samples_run
-    scratch = tmp_path / "compile.duckdb"
-    from ingest.lake import Lake
-
-    run_dbt(["compile", "--select", analysis], PROJECT_ROOT / "dbt_project", scratch, Lake(settings.lake_dir))
-    compiled = next((tmp_path / ".dbt" / "target" / "compiled").rglob(f"{analysis}.sql")).read_text(encoding="utf-8")
-    rows = q(settings, compiled.replace(f'"{scratch.stem}".', ""))
+    rows = q(settings, compiled_analyses[analysis])
     assert rows and check(rows), rows
 
 

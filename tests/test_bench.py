@@ -52,8 +52,16 @@ def test_run_script_end_to_end_smoke(tmp_path) -> None:
     assert "gx + quality marts + docs" not in figures["noop_stage_seconds"]  # nothing new: no rebuild
     assert "gx + quality marts + docs" in figures["one_percent_stage_seconds"]  # one new file: rebuilt
     assert figures["planted_mismatches_found"].count("/") == 1
-    exponents = growth_exponents(figures | {"reports": 1, "end_to_end_s": figures["end_to_end_s"] / 4}, figures)
-    assert exponents["end_to_end_s"] == 1.0  # 4x the cost for 4x the reports
+
+
+def test_growth_exponents_tell_linear_from_quadratic_growth() -> None:
+    small = {"reports": 10, "end_to_end_s": 2.0, "cpu_s": 3.0, "peak_rss_mb": 100,
+             "stage_seconds": {"dbt build": 1.0, "tiny": 0.01}}
+    large = {"reports": 40, "end_to_end_s": 8.0, "cpu_s": 48.0, "peak_rss_mb": 100,
+             "stage_seconds": {"dbt build": 16.0, "tiny": 5.0}}
+    # 4x the reports: 4x the time is linear (1.0), 16x quadratic (2.0); a stage under 0.05 s gets no exponent
+    assert growth_exponents(small, large) == {"end_to_end_s": 1.0, "cpu_s": 2.0, "peak_rss_mb": 0.0,
+                                              "stage: dbt build": 2.0}
 
 
 def test_shapes_script_parses_every_hostile_shape_and_prints_its_exponent(tmp_path) -> None:

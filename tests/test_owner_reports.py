@@ -132,7 +132,7 @@ def test_a_long_report_page_shows_the_first_rows_and_the_csv_keeps_all(samples_r
 
     settings, _ = samples_run
     monkeypatch.setattr(owner_reports, "MAX_HTML_ROWS", 1)
-    reports = owner_reports.write_owner_reports(settings.warehouse_path, tmp_path, "capped", settings.owners_file)
+    reports = owner_reports.write_owner_reports(settings.warehouse_path, tmp_path, "capped")
     report = next(r for r in reports if r.owner == "科技创新局数据专员")
     assert report.n_findings >= 2
     html = Path(report.html_path).read_text(encoding="utf-8")

@@ -162,7 +162,8 @@ def test_quality_marts_merge_each_run_into_the_published_ones_as_a_full_build_wo
 
 def test_value_and_span_checks_fire_on_a_corrupted_warehouse(samples_run, tmp_path) -> None:
     """negative_count and span_mismatch guard against extractor bugs, which text cannot plant: corrupt a
-    scratch copy of the samples' warehouse and validate it with the real suites."""
+    scratch copy of the samples' warehouse, read its spans again as the build does, and validate it with the
+    real suites."""
     from expectations.validate import validate_warehouse
 
     settings, _ = samples_run
@@ -173,6 +174,7 @@ def test_value_and_span_checks_fire_on_a_corrupted_warehouse(samples_run, tmp_pa
             "select metric_id from marts.fct_metric where unit = 'count' order by metric_id limit 2").fetchall()]
         con.execute("update marts.fct_metric set value = -3 where metric_id = ?", [victim])
         con.execute("update marts.fct_metric set char_start = char_start + 1 where metric_id = ?", [other])
+    _read_spans(settings, scratch)
     outcome = validate_warehouse(scratch, "corrupt-run")
     fired = {(f["check_name"], f["char_start"]) for f in outcome.findings}
     with duckdb.connect(str(scratch), read_only=True) as con:
@@ -183,6 +185,15 @@ def test_value_and_span_checks_fire_on_a_corrupted_warehouse(samples_run, tmp_pa
     assert {c for c, _ in fired} >= {"negative_count", "span_mismatch"}
     clean = validate_warehouse(settings.warehouse_path, "clean-run")
     assert not {f["check_name"] for f in clean.findings} & {"negative_count", "span_mismatch"}
+
+
+def _read_spans(settings, warehouse) -> None:  # type: ignore[no-untyped-def]
+    """Rebuild int_metric_spans (the spans both span checks read) from the warehouse's marts."""
+    from pipeline.stages import lake_of
+    from pipeline.transform import run_dbt
+
+    run_dbt(["run", "--select", "int_metric_spans", "--full-refresh"], settings.dbt_project_dir, warehouse,
+            lake_of(settings))
 
 
 def test_validating_a_big_mart_in_batches_finds_exactly_what_one_batch_finds(checks_run, monkeypatch) -> None:
@@ -246,6 +257,7 @@ def test_spans_of_a_big_document_are_read_from_pieces_and_an_offset_bug_is_still
                        from (select * from marts.fct_metric limit 1) as m cross join spans as s""", [big_id])
 
     def span_findings() -> set[int]:
+        _read_spans(settings, scratch)
         outcome = validate_warehouse(scratch, "big-run")
         return {f["char_start"] for f in outcome.findings if f["check_name"] == "span_mismatch"}
 

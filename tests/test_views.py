@@ -121,8 +121,7 @@ def test_the_landing_report_renders_and_reaches_the_owner_by_mail(views_run, tmp
     from publish.owner_reports import write_owner_reports
 
     settings, _ = views_run
-    reports = {r.owner: r for r in write_owner_reports(settings.warehouse_path, tmp_path / "reports", "test",
-                                                       settings.owners_file)}
+    reports = {r.owner: r for r in write_owner_reports(settings.warehouse_path, tmp_path / "reports", "test")}
     assert reports["数据质量组"].n_quarantined == 2 and reports["科协数据专员"].n_quarantined == 1
     assert subject_line(reports["数据质量组"]).endswith(", 2 file(s) quarantined")
     dom = render(reports["数据质量组"].html_path, tmp_path, "--dump-dom")

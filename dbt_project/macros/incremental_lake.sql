@@ -1,28 +1,26 @@
 {#-
-Incremental builds over the parsed lake.
+Incremental builds over the parsed lake, with dbt's own incremental materialization.
 
 The pipeline builds a night's warehouse on a copy of the published one when only the lake changed (see
-pipeline/stages.py: build_stage); the big models then add the rows of the documents that became current and
-drop those of documents that are no longer current. A document's rows are a function of its batch's lake
-files alone (written once, named by the batch's documents), so rows already in the warehouse never need
-rebuilding.
+pipeline/stages.py: build_stage). The models over documents are `materialized='incremental'` with
+`incremental_strategy='delete+insert'` and `unique_key='document_id'` (config_incremental_by_document);
+`is_incremental()` keeps the rows of the documents this build made current (documents_added). A document's rows are a function of its batch's
+lake files alone (written once), so rows already in the warehouse never need rebuilding.
 
-The new documents' files are read by name (the files of their batches): the staging views' glob opens every
-file of a table to find the few it needs (1.5 s per table at 10,000 one-document files; a list of 100 names
-costs 0.02 s).
-
-The marts that relate an organisation's reports across years are incremental by organisation instead
-(organisations_to_rebuild, below); the quality marts are incremental by run (macros/finding_history.sql).
+What dbt's materialization cannot do is kept here, each with its reason:
+- delete_documents_not_in: delete+insert and merge only replace the keys the new rows carry; a document that
+  stopped being current (its path re-published with other bytes, or quarantined) brings no new row, so
+  its rows are deleted by this post-hook.
+- organisations_to_rebuild: the marts that relate an organisation's reports across years recompute whole
+  organisations. Which ones depends on the model's own rows (rows pointing at a mention that left), so the
+  set is read once before the pre-hook deletes them, and an organisation whose recomputation yields no row
+  must still lose its old rows: delete+insert on org_name would keep them.
+The quality marts are incremental by run (macros/finding_history.sql).
 -#}
 
-{#- The documents this build added to int_documents_current (they carry this build's loaded_at); none on a
-    full build (read everything through staging). -#}
-{% macro documents_to_add(current) -%}
-    {%- if not (execute and is_incremental()) -%}{{ return(none) }}{%- endif -%}
-    {%- set query -%}
-        select document_id from {{ current }} where loaded_at = {{ build_started_at() }} order by 1
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
+{#- The documents this build added to int_documents_current: they carry this build's loaded_at. -#}
+{% macro documents_added() -%}
+    select document_id from {{ ref('int_documents_current') }} where loaded_at = {{ build_started_at() }}
 {%- endmacro %}
 
 {#- When this dbt invocation started (UTC), as a timestamp: the loaded_at of every row it adds. -#}
@@ -53,75 +51,6 @@ The marts that relate an organisation's reports across years are incremental by 
     )
     where recency = 1 and status in ('new', 'unchanged')
     group by sha256
-{%- endmacro %}
-
-{#- Batches in the lake that this model does not hold yet (the documents table's file names: a batch is in
-    the lake once its documents file is; see ingest/lake.py). -#}
-{% macro parsed_batches_to_add() -%}
-    {%- if not (execute and is_incremental()) -%}{{ return(none) }}{%- endif -%}
-    {%- set query -%}
-        select parse_filename(file, true) as lake_file
-        from glob('{{ lake_parsed_dir() }}/documents/*.parquet')
-        where not starts_with(parse_filename(file), '_')
-        except
-        select lake_file from {{ this }}
-        order by 1
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
-{%- endmacro %}
-
-{% macro lake_parsed_dir() -%}
-    {{ env_var('LAKE_PARSED_DIR', '../data/lake/parsed/v6') }}
-{%- endmacro %}
-
-{#- The files of `table` for the given batches (the table's empty schema file when there are none). The
-    documents files are read with their file name: int_documents_parsed keeps each document's batch. -#}
-{% macro lake_files(table, batches) -%}
-    {%- set folder = lake_parsed_dir() ~ '/' ~ table -%}
-    {#- union_by_name: every file's row count in the plan's estimate (see _lake__sources.yml) -#}
-    {%- set with_name = (', filename=true' if table == 'documents' else '') ~ ', union_by_name=true' -%}
-    {%- if batches | length == 0 -%}
-        read_parquet('{{ folder }}/_empty.parquet'{{ with_name }})
-    {%- else -%}
-        read_parquet([
-            {%- for batch in batches %}'{{ folder }}/{{ batch }}.parquet'{{ ", " if not loop.last }}{% endfor -%}
-        ]{{ with_name }})
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The lake batches holding the given documents. -#}
-{% macro batches_of(document_ids, documents_parsed) -%}
-    {%- if document_ids | length == 0 -%}{{ return([]) }}{%- endif -%}
-    {%- set query -%}
-        select distinct lake_file from {{ documents_parsed }} where {{ in_list('document_id', document_ids) }}
-        order by 1
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
-{%- endmacro %}
-
-{#- Rows of a parsed lake table, shaped as its staging model: all of them (the staging view) when `batches`
-    is none (a full build), or those of the given batches' files. -#}
-{% macro batch_rows(table, batches) -%}
-    {%- if batches is none -%}
-        {{ ref('stg_lake__' ~ table) }}
-    {%- else -%}
-        ({{ stg_lake_select(table, lake_files(table, batches)) }})
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Rows of a parsed lake table, shaped as its staging model: all of them on a full build, or only those of
-    `document_ids` on an incremental one (read from the files of their batches: a batch may also hold
-    documents the model has or must not have). -#}
-{% macro parsed_rows(table, document_ids) -%}
-    {#- referenced on every path, so dbt records the dependency when it parses the model -#}
-    {%- set documents_parsed = ref('int_documents_parsed') -%}
-    {%- set ledger = ref('stg_lake__ledger') -%}
-    {%- if document_ids is none -%}
-        {{ batch_rows(table, none) }}
-    {%- else -%}
-        (select * from {{ batch_rows(table, batches_of(document_ids, documents_parsed)) }}
-         where {{ in_list('document_id', document_ids) }})
-    {%- endif -%}
 {%- endmacro %}
 
 {#- On an incremental build: delete the rows of documents that are no longer current (their path now holds
@@ -212,4 +141,13 @@ The marts that relate an organisation's reports across years are incremental by 
         )
     {%- endset -%}
     {{ return(query) }}
+{%- endmacro %}
+
+{#- The config of a model incremental by document: its rows are replaced per document_id, and the rows of
+    documents that stopped being current are deleted after the insert. -#}
+{% macro config_incremental_by_document() -%}
+    {{ config(
+        materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+        on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
+    ) }}
 {%- endmacro %}

@@ -3,9 +3,13 @@
 -- Incremental: a build adds the documents that became current (stamped with its loaded_at, which tells every
 -- incremental model downstream which documents to add) and drops those that stopped being current.
 {{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
 ) }}
+
+with current_paths as (
+    {{ current_document_paths(ref('stg_lake__ledger')) }}
+)
 
 select
     documents.document_id,
@@ -23,8 +27,8 @@ select
     documents.parse_seconds,
     {{ build_started_at() }} as loaded_at
 from {{ ref('int_documents_parsed') }} as documents
-inner join ({{ current_document_paths(ref('stg_lake__ledger')) }}) as current_paths
-    on current_paths.document_id = documents.document_id
+inner join current_paths
+    on documents.document_id = current_paths.document_id
 where documents.status = 'ingested'
 {%- if is_incremental() %}
   and documents.document_id not in (select document_id from {{ this }})

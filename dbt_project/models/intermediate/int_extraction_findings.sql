@@ -1,11 +1,6 @@
 -- Findings seen in the text at extraction, for the current documents, with their report's owner.
--- Incremental by document.
-{{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
+-- Incremental by document (macros/incremental_lake.sql).
+{{ config_incremental_by_document() }}
 
 select
     findings.document_id,
@@ -22,5 +17,8 @@ select
     reports.report_year,
     reports.owner_name,
     reports.owner_email
-from {{ parsed_rows('findings', new_documents) }} as findings
-inner join {{ ref('int_report_owners') }} as reports on reports.report_id = findings.report_id
+from {{ ref('stg_lake__findings') }} as findings
+inner join {{ ref('int_report_owners') }} as reports on findings.report_id = reports.report_id
+{%- if is_incremental() %}
+where findings.document_id in ({{ documents_added() }})
+{%- endif %}

@@ -4,17 +4,21 @@
 -- 与GDP的比率, 单位国内生产总值用水量, 拉动固定资产投资), a whole the subject is part of (收入中的…), or a
 -- source the subject is spent from (土地出让收入安排的支出).
 -- Incremental by document, like fct_metric (a change of the alias seed rebuilds everything).
-{{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
+{{ config_incremental_by_document() }}
 
 with mentions as (
-    select metric_id, document_id, coalesce(subject, '') as subject
-    from {{ parsed_rows('metrics', new_documents) }} as metrics
-    where metrics.document_id in (select document_id from {{ ref('int_documents_current') }})
+    select
+        metrics.metric_id,
+        metrics.document_id,
+        coalesce(metrics.subject, '') as subject
+    from {{ ref('stg_lake__metrics') }} as metrics
+    {%- if is_incremental() %}
+    where metrics.document_id in ({{ documents_added() }})
+    {%- else %}
+    where metrics.document_id in (
+            select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+        )
+    {%- endif %}
 ),
 
 occurrences as (
@@ -37,11 +41,16 @@ candidates as (
         metric_id,
         document_id,
         metric_code,
-        row_number() over (partition by metric_id order by chars_after, length(alias) desc, alias) as preference
+        row_number() over (partition by metric_id order by chars_after asc, length(alias) desc, alias asc) as preference
     from occurrences
     where not regexp_matches(substring(subject, 1, alias_start - 1), '占|与|拉动|下拉|单位')
-      and not regexp_matches(substring(subject, greatest(1, alias_start - 4), least(4, alias_start - 1)), '在')
-      and not regexp_matches(substring(subject, alias_start + length(alias)), '^中|安排的?支出|安排的相关支出')
+        and not regexp_matches(substring(subject, greatest(1, alias_start - 4), least(4, alias_start - 1)), '在')
+        and not regexp_matches(substring(subject, alias_start + length(alias)), '^中|安排的?支出|安排的相关支出')
 )
 
-select metric_id, document_id, metric_code from candidates where preference = 1
+select
+    metric_id,
+    document_id,
+    metric_code
+from candidates
+where preference = 1

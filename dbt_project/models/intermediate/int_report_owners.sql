@@ -1,17 +1,18 @@
 -- Each report's data owner: the first owner (by priority) whose pattern occurs in the organisation name,
 -- else the default owner of config/owners.yml. Incremental by document (a change of owners.yml rebuilds
 -- everything: the pipeline counts it as build code).
-{{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
+{{ config_incremental_by_document() }}
 
 with reports as (
     select reports.*
-    from {{ parsed_rows('reports', new_documents) }} as reports
-    where reports.document_id in (select document_id from {{ ref('int_documents_current') }})
+    from {{ ref('stg_lake__reports') }} as reports
+    {%- if is_incremental() %}
+    where reports.document_id in ({{ documents_added() }})
+    {%- else %}
+    where reports.document_id in (
+            select current_documents.document_id from {{ ref('int_documents_current') }} as current_documents
+        )
+    {%- endif %}
 ),
 
 matches as (
@@ -26,7 +27,12 @@ matches as (
 ),
 
 default_owner as (
-    select owner_name, owner_email from {{ ref('stg_lake__owners') }} where is_default order by priority limit 1
+    select
+        owner_name,
+        owner_email
+    from {{ ref('stg_lake__owners') }}
+    where is_default
+    order by priority limit 1
 )
 
 select
@@ -34,5 +40,5 @@ select
     coalesce(matches.owner_name, default_owner.owner_name, 'unassigned') as owner_name,
     coalesce(matches.owner_email, default_owner.owner_email) as owner_email
 from reports
-left join matches on matches.report_id = reports.report_id and matches.rank_in_report = 1
+left join matches on reports.report_id = matches.report_id and matches.rank_in_report = 1
 left join default_owner on true

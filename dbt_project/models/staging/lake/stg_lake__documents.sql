@@ -1,2 +1,17 @@
--- The projection lives in macros/stg_lake_select.sql: incremental models apply it to a night's new files.
-{{ stg_lake_select('documents', source('lake', 'documents')) }}
+select
+    document_id,
+    source_file,
+    format,
+    encoding,
+    size_bytes,
+    n_chars,
+    n_reports,
+    n_metrics,
+    status,
+    reason,
+    extractor_version,
+    ingested_at,
+    parse_seconds,
+    text,
+    parse_filename(filename, true) as lake_file
+from {{ source('lake', 'documents') }}

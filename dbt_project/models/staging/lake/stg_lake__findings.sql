@@ -1,2 +1,19 @@
--- The projection lives in macros/stg_lake_select.sql: incremental models apply it to a night's new files.
-{{ stg_lake_select('findings', source('lake', 'findings')) }}
+-- A document's rows carry the path that holds it now (macros/incremental_lake.sql: current_document_paths),
+-- not the one it was parsed under.
+with current_paths as (
+    {{ current_document_paths(ref('stg_lake__ledger')) }}
+)
+
+select
+    lake_rows.document_id,
+    coalesce(current_paths.source_file, lake_rows.source_file) as source_file,
+    lake_rows.report_id,
+    lake_rows.check_name,
+    lake_rows.severity,
+    cast(lake_rows.char_start as bigint) as char_start,
+    cast(lake_rows.char_end as bigint) as char_end,
+    lake_rows.message,
+    lake_rows.evidence
+from {{ source('lake', 'findings') }} as lake_rows
+left join current_paths
+    on lake_rows.document_id = current_paths.document_id

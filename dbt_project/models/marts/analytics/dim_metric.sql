@@ -4,6 +4,8 @@ select
     catalog.name_en,
     catalog.unit,
     catalog.kind,
-    (select count(*) from {{ ref('metric_aliases') }} as aliases where aliases.metric_code = catalog.metric_code)
+    (
+        select count(*) from {{ ref('metric_aliases') }} as aliases
+        where aliases.metric_code = catalog.metric_code)
         as n_aliases
 from {{ ref('metric_catalog') }} as catalog

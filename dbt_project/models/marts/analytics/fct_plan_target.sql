@@ -19,5 +19,5 @@ select
     metrics.char_end,
     metrics.sentence
 from {{ ref('fct_metric') }} as metrics
-inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
+inner join {{ ref('dim_report') }} as reports on metrics.report_id = reports.report_id
 where metrics.is_plan_target

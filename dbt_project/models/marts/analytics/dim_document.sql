@@ -1,11 +1,6 @@
 -- Incremental by document: a night adds the documents that became current and drops those that stopped
 -- being current; loaded_at says which build added a document (tests check only the latest batch's spans).
-{{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
+{{ config_incremental_by_document() }}
 
 select
     current_documents.document_id,
@@ -21,5 +16,8 @@ select
     current_documents.loaded_at,
     documents.text
 from {{ ref('int_documents_current') }} as current_documents
-inner join {{ parsed_rows('documents', new_documents) }} as documents
-    on documents.document_id = current_documents.document_id
+inner join {{ ref('stg_lake__documents') }} as documents
+    on current_documents.document_id = documents.document_id
+{%- if is_incremental() %}
+where current_documents.loaded_at = {{ build_started_at() }}
+{%- endif %}

@@ -1,10 +1,5 @@
 -- Incremental by document, like fct_metric.
-{{ config(
-    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    post_hook="{{ delete_documents_not_in(ref('int_documents_current')) }}"
-) }}
-
-{%- set new_documents = documents_to_add(ref('int_documents_current')) %}
+{{ config_incremental_by_document() }}
 
 select
     relations.check_id,
@@ -22,5 +17,8 @@ select
     relations.sentence,
     relations.cue,
     relations.tolerance
-from {{ parsed_rows('relations', new_documents) }} as relations
-where relations.report_id in (select report_id from {{ ref('dim_report') }})
+from {{ ref('stg_lake__relations') }} as relations
+where relations.report_id in (select reports.report_id from {{ ref('dim_report') }} as reports)
+{%- if is_incremental() %}
+    and relations.document_id in ({{ documents_added() }})
+{%- endif %}

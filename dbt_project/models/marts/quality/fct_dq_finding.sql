@@ -13,13 +13,18 @@ with runs as (
 ),
 
 latest_run as (
-    select max(run_no) as run_no, arg_max(run_id, run_no) as run_id from runs
+    select
+        max(run_no) as run_no,
+        arg_max(run_id, run_no) as run_id
+    from runs
 ),
 
 history as (
-    select history.*, runs.run_no
+    select
+        history.*,
+        runs.run_no
     from {{ ref('stg_lake__finding_history') }} as history
-    inner join runs on runs.run_id = history.run_id
+    inner join runs on history.run_id = runs.run_id
     where {{ in_list('history.run_id', new_runs) }}
 ),
 
@@ -36,7 +41,7 @@ per_key as (
 latest_row as (
     select history.*
     from history
-    inner join per_key on per_key.finding_key = history.finding_key and per_key.last_seen_run = history.run_id
+    inner join per_key on history.finding_key = per_key.finding_key and history.run_id = per_key.last_seen_run
     qualify row_number() over (partition by history.finding_key order by history.char_start) = 1
 ),
 
@@ -65,7 +70,7 @@ lifecycle as (
         per_key.last_seen_run,
         per_key.last_no
     from latest_row
-    inner join per_key on per_key.finding_key = latest_row.finding_key
+    inner join per_key on latest_row.finding_key = per_key.finding_key
     {%- if new_runs is not none %}
     left join {{ this }} as published on published.finding_id = latest_row.finding_key
 

@@ -25,13 +25,19 @@ select
     catalog.name_zh,
     catalog.name_en,
     -- the results section first, a stock (level, total, share) before a flow (what was added), the first written
-    arg_min(linked.value, struct_pack(
-        elsewhere := linked.section <> 'result', flow := linked.kind = 'increment', pos := linked.char_start))
-        filter (where linked.kind in ('level', 'cumulative', 'share', 'increment') and linked.unit = catalog.unit) as value,
+    arg_min(
+        linked.value,
+        struct_pack(
+            elsewhere := linked.section <> 'result', flow := linked.kind = 'increment', pos := linked.char_start
+        )
+    ) filter (
+        where linked.kind in ('level', 'cumulative', 'share', 'increment') and linked.unit = catalog.unit
+    ) as value,
     catalog.unit,
-    arg_min(linked.value, struct_pack(elsewhere := linked.section <> 'result', pos := linked.char_start))
-        filter (where linked.kind = 'growth_rate') as growth_rate,
+    arg_min(linked.value, struct_pack(elsewhere := linked.section <> 'result', pos := linked.char_start)) filter (
+        where linked.kind = 'growth_rate'
+    ) as growth_rate,
     count(*) as n_mentions
 from linked
-inner join {{ ref('dim_metric') }} as catalog on catalog.metric_code = linked.metric_code
+inner join {{ ref('dim_metric') }} as catalog on linked.metric_code = catalog.metric_code
 group by all

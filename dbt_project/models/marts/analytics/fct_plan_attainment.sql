@@ -19,8 +19,9 @@ with targets as (
             -- a planned fall (`下降3.4%以上`, `二氧化硫排放下降3%`) is met by falling at least as far
             when value < 0 then case when approx = 'about' then 'about_at_most' else 'at_most' end
             when approx in ('at_least', 'more_than') then 'at_least'
-            when regexp_matches(subject, '{{ var("ceiling_subjects") }}') then
-                case when approx = 'about' then 'about_at_most' else 'at_most' end
+            when regexp_matches(subject, '{{ var("ceiling_subjects") }}')
+                then
+                    case when approx = 'about' then 'about_at_most' else 'at_most' end
             when approx = 'about' then 'about_at_least'
             else 'at_least'
         end as target_direction
@@ -40,14 +41,17 @@ actuals as (
         reports.org_name,
         reports.report_year as actual_year
     from {{ ref('fct_metric') }} as metrics
-    inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
+    inner join {{ ref('dim_report') }} as reports on metrics.report_id = reports.report_id
     -- the reviewed year's outcomes only: a target quoted in the review or a figure of another part is no actual
     where not metrics.is_plan_target and metrics.section = 'result'
         and {{ in_list('reports.org_name', organisations) }}
 ),
 
 next_year_reports as (
-    select distinct org_name, report_year from {{ ref('dim_report') }}
+    select distinct
+        org_name,
+        report_year
+    from {{ ref('dim_report') }}
     where {{ in_list('org_name', organisations) }}
 ),
 
@@ -63,19 +67,19 @@ matched as (
         ) as closeness
     from targets
     inner join actuals
-        on actuals.org_name = targets.org_name
-        and actuals.actual_year = targets.plan_year
-        -- the canonical metric when both link to one, else the subject as written (long enough to name a thing)
-        and (
-            actuals.metric_code = targets.metric_code
-            or (
-                actuals.metric_code is null and targets.metric_code is null
-                and actuals.subject = targets.subject
-                and length(targets.subject) >= {{ var('attainment_min_subject_chars') }}
+        on targets.org_name = actuals.org_name
+            and actuals.actual_year = targets.plan_year
+            -- the canonical metric when both link to one, else the subject as written (long enough to name a thing)
+            and (
+                targets.metric_code = actuals.metric_code
+                or (
+                    actuals.metric_code is null and targets.metric_code is null
+                    and targets.subject = actuals.subject
+                    and length(targets.subject) >= {{ var('attainment_min_subject_chars') }}
+                )
             )
-        )
-        and actuals.unit = targets.unit
-        and actuals.kind = targets.kind
+            and targets.unit = actuals.unit
+            and targets.kind = actuals.kind
 )
 
 select
@@ -104,5 +108,5 @@ select
     matched.actual_metric_id
 from targets
 inner join next_year_reports
-    on next_year_reports.org_name = targets.org_name and next_year_reports.report_year = targets.plan_year
-left join matched on matched.target_metric_id = targets.metric_id and matched.closeness = 1
+    on targets.org_name = next_year_reports.org_name and targets.plan_year = next_year_reports.report_year
+left join matched on targets.metric_id = matched.target_metric_id and matched.closeness = 1

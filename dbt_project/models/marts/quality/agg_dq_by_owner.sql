@@ -32,18 +32,30 @@ history as (
 {%- endif %}
 
 seen as (
-    select distinct history.finding_key, history.owner_name, runs.run_no, history.severity
-    from history inner join runs on runs.run_id = history.run_id
+    select distinct
+        history.finding_key,
+        history.owner_name,
+        runs.run_no,
+        history.severity
+    from history inner join runs on history.run_id = runs.run_id
 ),
 
 {%- if new_runs is none %}
 
 firsts as (
-    select finding_key, min(run_no) as first_no from seen group by finding_key
+    select
+        finding_key,
+        min(run_no) as first_no
+    from seen
+    group by finding_key
 ),
 
 owner_runs as (
-    select distinct seen.owner_name, runs.run_no, runs.run_id, runs.run_at
+    select distinct
+        seen.owner_name,
+        runs.run_no,
+        runs.run_id,
+        runs.run_at
     from (select distinct owner_name from seen) as seen
     cross join runs
 ),
@@ -90,20 +102,23 @@ counts as (
         count(seen.finding_key) filter (where seen.severity = 'info') as n_info,
         count(seen.finding_key) filter (where firsts.first_no = owner_runs.run_no) as n_new
     from owner_runs
-    left join seen on seen.owner_name = owner_runs.owner_name and seen.run_no = owner_runs.run_no
-    left join firsts on firsts.finding_key = seen.finding_key
+    left join seen on owner_runs.owner_name = seen.owner_name and owner_runs.run_no = seen.run_no
+    left join firsts on seen.finding_key = firsts.finding_key
     group by all
 ),
 
 resolved as (
-    select owner_runs.owner_name, owner_runs.run_id, count(*) as n_resolved
+    select
+        owner_runs.owner_name,
+        owner_runs.run_id,
+        count(*) as n_resolved
     from owner_runs
     inner join seen as before
-        on before.owner_name = owner_runs.owner_name and before.run_no = owner_runs.run_no - 1
+        on owner_runs.owner_name = before.owner_name and before.run_no = owner_runs.run_no - 1
     where not exists (
-        select 1 from seen as now
-        where now.finding_key = before.finding_key and now.run_no = owner_runs.run_no
-    )
+            select 1 from seen as now
+            where now.finding_key = before.finding_key and now.run_no = owner_runs.run_no
+        )
     group by all
 )
 
@@ -118,4 +133,4 @@ select
     counts.n_new,
     coalesce(resolved.n_resolved, 0) as n_resolved
 from counts
-left join resolved on resolved.owner_name = counts.owner_name and resolved.run_id = counts.run_id
+left join resolved on counts.owner_name = resolved.owner_name and counts.run_id = resolved.run_id

@@ -15,7 +15,9 @@ with sightings as (
 ),
 
 latest_per_path as (
-    select source_file, arg_max(sha256, (seen_at, run_id)) as sha256
+    select
+        source_file,
+        arg_max(sha256, (seen_at, run_id)) as sha256
     from {{ ref('stg_lake__ledger') }}
     group by source_file
 ),
@@ -41,8 +43,8 @@ judged as (
             else 'quarantined'
         end as status
     from sightings
-    left join latest_per_path on latest_per_path.source_file = sightings.source_file
-    left join {{ ref('int_documents_parsed') }} as documents on documents.document_id = sightings.sha256
+    left join latest_per_path on sightings.source_file = latest_per_path.source_file
+    left join {{ ref('int_documents_parsed') }} as documents on sightings.sha256 = documents.document_id
 )
 
 select

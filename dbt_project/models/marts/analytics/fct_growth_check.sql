@@ -11,9 +11,12 @@
 {%- set organisations = organisations_to_rebuild(growth_check_metric_columns()) %}
 
 with metrics as (
-    select metrics.*, reports.org_name as report_org, reports.report_year as year_of_report
+    select
+        metrics.*,
+        reports.org_name as report_org,
+        reports.report_year as year_of_report
     from {{ ref('fct_metric') }} as metrics
-    inner join {{ ref('dim_report') }} as reports on reports.report_id = metrics.report_id
+    inner join {{ ref('dim_report') }} as reports on metrics.report_id = reports.report_id
     where {{ in_list('reports.org_name', organisations) }}
 ),
 
@@ -32,14 +35,16 @@ level_now as (
         levels.value as level_value,
         levels.subject,
         levels.unit,
-        row_number() over (partition by growth.metric_id order by levels.char_start desc, levels.metric_id) as nearest
+        row_number()
+            over (partition by growth.metric_id order by levels.char_start desc, levels.metric_id asc)
+            as nearest
     from growth
     inner join metrics as levels
-        on levels.report_id = growth.report_id
-        and levels.sentence = growth.sentence
-        and levels.char_end <= growth.char_start
-        and levels.kind in ('level', 'cumulative')
-        and levels.unit not in ('percent', 'pp', 'rank')
+        on growth.report_id = levels.report_id
+            and growth.sentence = levels.sentence
+            and growth.char_start >= levels.char_end
+            and levels.kind in ('level', 'cumulative')
+            and levels.unit not in ('percent', 'pp', 'rank')
 ),
 
 level_before as (
@@ -50,14 +55,14 @@ level_before as (
         row_number() over (partition by level_now.growth_metric_id order by previous.char_start, previous.metric_id)
             as first_match
     from level_now
-    inner join growth on growth.metric_id = level_now.growth_metric_id
+    inner join growth on level_now.growth_metric_id = growth.metric_id
     inner join metrics as previous
-        on previous.report_org = growth.report_org
-        and previous.year_of_report = growth.year_of_report - 1
-        and previous.subject = level_now.subject
-        and previous.unit = level_now.unit
-        and previous.kind in ('level', 'cumulative')
-        and not previous.is_plan_target
+        on growth.report_org = previous.report_org
+            and previous.year_of_report = growth.year_of_report - 1
+            and level_now.subject = previous.subject
+            and level_now.unit = previous.unit
+            and previous.kind in ('level', 'cumulative')
+            and not previous.is_plan_target
     where level_now.nearest = 1
 )
 
@@ -73,16 +78,20 @@ select
     level_now.level_value,
     level_before.previous_metric_id,
     level_before.previous_value,
-    round((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100, 4) as computed_rate,
+    round((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100, 4)
+        as computed_rate,
     case
-        when abs((level_now.level_value - level_before.previous_value) / level_before.previous_value * 100 - growth.value)
-            <= 0.15 + 0.02 * abs(growth.value) then 'consistent'
+        when abs(
+                (level_now.level_value - level_before.previous_value) / level_before.previous_value * 100 - growth.value
+            )
+            <= {{ var('growth_tolerance_points') }} + {{ var('growth_tolerance_share') }} * abs(growth.value)
+            then 'consistent'
         else 'inconsistent'
     end as status,
     growth.char_start,
     growth.char_end,
     growth.sentence
 from growth
-inner join level_now on level_now.growth_metric_id = growth.metric_id and level_now.nearest = 1
-inner join level_before on level_before.growth_metric_id = growth.metric_id and level_before.first_match = 1
+inner join level_now on growth.metric_id = level_now.growth_metric_id and level_now.nearest = 1
+inner join level_before on growth.metric_id = level_before.growth_metric_id and level_before.first_match = 1
 where level_before.previous_value <> 0
