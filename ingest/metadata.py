@@ -42,7 +42,6 @@ TITLE_PLAN_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:[^\d年]{0,8}?)
 GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工作报告")
 WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-DATED_SENTENCE_RE = re.compile(r"(?:^|[。！；\n])\s*(?P<y>(?:19|20)\d{2})年(?:，|是|以来|来)")
 DATED_SENTENCE_START_RE = re.compile(r"\s*(?P<y>(?:19|20)\d{2})年(?:是|，)")  # `2023年是…`, `2023年，…`
 WRITTEN_YEAR_RE = re.compile(r"(?P<y>(?:19|20)\d{2})(?<![\d第]\d{4})年(?!代)")  # not after a digit or 第
 
@@ -287,10 +286,9 @@ def _role(sent: Sentence) -> str:
 THIS_YEAR_RE = re.compile(r"(?:今年|本年|这一年|是年|过去一年|过去的一年|刚刚过去的一年|(?:19|20)\d{2}年|[Xx]{2,4}年)[，,]?(?:是|为|正值|恰逢|适逢)")
 
 
-def _events(text: str, report: ReportSegment) -> list[YearEvidence]:
+def _events(text: str, report: ReportSegment, starts: list[int]) -> list[YearEvidence]:
     """Dated events anywhere in the report (one pass per event over the report's text)."""
     out = []
-    starts = [s.start for s in report.sentences]
     body_start = report.start
     if report.title_start is not None:
         body_start = report.title_start + len(report.title or "")
@@ -366,10 +364,9 @@ def _delivery_evidence(text: str, report: ReportSegment) -> list[YearEvidence]:
     return out
 
 
-def _heading_evidence(report: ReportSegment) -> list[YearEvidence]:
+def _heading_evidence(report: ReportSegment, starts: list[int]) -> list[YearEvidence]:
     """A part heading that names its year: `一、2014年工作回顾` (report), `二、2015年工作总体部署` (plan)."""
     out = []
-    starts = [s.start for s in report.sentences]
     for h in report.headings:
         sent = _sentence_at(report, starts, h.start)
         m = HEADING_YEAR_RE.search(h.text)
@@ -396,10 +393,9 @@ def _title_evidence(report: ReportSegment) -> list[YearEvidence]:
     return out
 
 
-def _weekday_evidence(text: str, report: ReportSegment) -> list[YearEvidence]:
+def _weekday_evidence(text: str, report: ReportSegment, starts: list[int]) -> list[YearEvidence]:
     """`10月14日星期四`: the one year near the others in which that date falls on that weekday."""
     out = []
-    starts = [s.start for s in report.sentences]
     for m in WEEKDAY_DATE_RE.finditer(text, report.start, report.end):
         sent = _sentence_at(report, starts, m.start())
         fits = weekday_years(m.group(0))
@@ -449,9 +445,10 @@ def infer_years(text: str, report: ReportSegment) -> ReportMeta:
     """Report and plan year as a weighed judgement over all the evidence the report gives (WEIGHTS); the
     evidence, the winner and what disagreed are kept in `year_evidence`."""
     t_report, t_plan, placeholder = title_years(report.title)
-    events = _events(text, report)
-    evidence = (_title_evidence(report) + _delivery_evidence(text, report) + _heading_evidence(report)
-                + events + _dated_sentences(report, events) + _weekday_evidence(text, report))
+    starts = [s.start for s in report.sentences]  # for finding the sentence at an offset
+    events = _events(text, report, starts)
+    evidence = (_title_evidence(report) + _delivery_evidence(text, report) + _heading_evidence(report, starts)
+                + events + _dated_sentences(report, events) + _weekday_evidence(text, report, starts))
     scores = _reviewed_year_scores(evidence)
     report_year: int | None = None
     notes: list[str] = []
