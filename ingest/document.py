@@ -134,7 +134,7 @@ def rows_for_lake(document_id: str, source_file: str, parsed: ParsedDocument) ->
             "parts_sum": rel.parts_sum,
             "part_metric_ids": [metric_id(document_id, parsed.mentions[p]) for p in rel.part_indexes],
             "status": rel.status, "char_start": total.char_start, "char_end": total.char_end,
-            "sentence": total.sentence, "cue": rel.cue, "tolerance": rel.tolerance,
+            "sentence": total.sentence, "cue": rel.cue, "tolerance": rel.tolerance, "reading": rel.reading,
         })
     findings = []
     for f in parsed.findings:

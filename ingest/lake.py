@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 # Bump when extraction output changes: the next run parses everything again. 6: report structure read from
 # front matter, headings and paragraph purpose; real-report number grammar; totals and parts found by structure.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 _STR, _INT, _F64, _BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 _TS = pa.timestamp("us", tz="UTC")
@@ -59,7 +59,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("check_id", _STR), ("report_id", _STR), ("document_id", _STR), ("source_file", _STR),
         ("relation", _STR), ("total_metric_id", _STR), ("total_value", _F64), ("parts_sum", _F64),
         ("part_metric_ids", pa.list_(_STR)), ("status", _STR), ("char_start", _INT), ("char_end", _INT),
-        ("sentence", _STR), ("cue", _STR), ("tolerance", _F64),
+        ("sentence", _STR), ("cue", _STR), ("tolerance", _F64), ("reading", _STR),
     ]),
     "findings": pa.schema([
         ("document_id", _STR), ("source_file", _STR), ("report_id", _STR), ("check_name", _STR),

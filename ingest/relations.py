@@ -7,8 +7,9 @@ A relation is found by the report's own structure, never by looking for numbers 
 - an increment before a cumulative (`新增14家，总量达88家`) and a whole right before its part (`专报15篇，12篇…`).
 The total a cue refers to is the amount it names, or the paragraph's topic amount; an increment or a comparison
 (`比上年增加5600亿元`, `比预算数…少…`) is never a total. Whether the parts should cover the total decides the
-status: `mismatch` only where the arithmetic fails beyond the rounding of the written numbers, `unclear` where
-the parts plainly do not cover a total they should, or may cover it only in part.
+status: `mismatch` only where the arithmetic fails beyond the rounding of the written numbers (or the parts fall
+short by exactly one digit of one part: a mistyped digit), `unclear` where a breakdown given as complete plainly
+misses most of its total; a list given as the main items may fall short. Each relation keeps its `reading`: why.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ingest.extract import LEADING_NOISE_RE, Mention
 from ingest.numbers import to_matching_text
@@ -31,6 +33,7 @@ class Relation:
     status: str  # consistent | mismatch | unclear
     cue: str  # the words that linked the parts to the total, as written (`其中`, `分中央和地方看`, `合计`)
     tolerance: float  # how far the parts may miss the total from the rounding of the written numbers alone
+    reading: str  # why the status is what it is (`the parts cover 62%: read as the main items`)
 
 
 # --- what a number is ----------------------------------------------------------------------------------
@@ -200,18 +203,15 @@ def tolerance(m: Mention) -> float:
     digit (`306.85亿元` → 0.005亿元, `7800亿元` → 0.5亿元), a whole unit for `约`/`近` (rounded once more, and to
     its last non-zero digit: `约500人` → 100人); none for a whole number written out in full (`126场`,
     `27,203,319,000元`), which is exact."""
-    digits = re.search(r"\d+(?:\.(\d+))?", to_matching_text(m.number_text).replace(",", ""))
-    if digits is None:  # a Chinese numeral: a whole number
+    written = _written(m)
+    if written is None:  # a Chinese numeral (a whole number), or nought
         return 0.5 if m.approx in APPROX_WIDE else 0.0
-    decimals = len(digits.group(1) or "")
-    written = float(digits.group(0))
-    scale = abs(m.value / written) if written else 1.0
+    integer, scale, decimals = written
     approximate = m.approx in APPROX_WIDE
     if decimals == 0 and scale <= 1.0 and not approximate:
         return 0.0
     unit = 10.0 ** -decimals * max(scale, 1.0)
     if approximate and decimals == 0:
-        integer = digits.group(0)
         unit *= 10.0 ** (len(integer) - len(integer.rstrip("0")))
     return unit if approximate else 0.5 * unit
 
@@ -230,31 +230,105 @@ PARTIAL = "partial"  # 主要, 等, 包括: the main items only
 PARTIAL_SHARES = "partial_shares"  # each part's share of the total given, adding up to clearly less than 100%
 
 
-def judge(total: Mention, parts: list[Mention], signs: list[int], completeness: str) -> tuple[str, str, float, float]:
-    """(relation, status, parts_sum, tolerance) of a total and its parts."""
+class Judgement(NamedTuple):
+    relation: str  # total_parts | subset
+    status: str  # consistent | mismatch | unclear
+    parts_sum: float
+    tolerance: float
+    reading: str  # why this status, in words (kept with the relation as its evidence)
+
+
+def judge(total: Mention, parts: list[Mention], signs: list[int], completeness: str) -> Judgement:
+    """Whether the parts make up the total, a part of it, or neither, and why."""
     parts_sum = sum(s * p.value for s, p in zip(signs, parts, strict=True))
     tol = tolerance(total) + sum(tolerance(p) for p in parts)
     slack = tol + 1e-9 * max(1.0, abs(total.value))  # float sums of exact decimals are off in the last bits
     exceeds = parts_sum > total.value + slack
+
+    def verdict(relation: str, status: str, reading: str) -> Judgement:
+        return Judgement(relation, status, parts_sum, tol, reading)
+
     if len(parts) == 1:
-        return "subset", "mismatch" if exceeds else "consistent", parts_sum, tol
+        if exceeds:
+            return verdict("subset", "mismatch", "the part is larger than its whole")
+        return verdict("subset", "consistent", "the part fits within its whole")
     if exceeds:
-        return "total_parts", "mismatch", parts_sum, tol
+        return verdict("total_parts", "mismatch", "the parts add up to more than the total")
     if abs(parts_sum - total.value) <= slack:
-        return "total_parts", "consistent", parts_sum, tol
+        return verdict("total_parts", "consistent", "the parts add up to the total within rounding")
     # The parts fall short of the total beyond rounding.
     if total.approx != "exact" or any(p.approx != "exact" for p in parts):
-        return "total_parts", "consistent", parts_sum, tol  # 多/余/约: the parts may fall short
+        return verdict("total_parts", "consistent", "short, but 多/余/约 numbers may fall short")
     share = parts_sum / total.value if total.value else 0.0
+    typo = one_digit_off(total, parts, signs, total.value - parts_sum) \
+        if completeness != PARTIAL_SHARES and share >= PLAINLY_SHORT_SHARE else None
+    if typo is not None:
+        return verdict("total_parts", "mismatch", typo)
     if completeness == COMPLETE:
-        return "total_parts", "mismatch" if share >= PLAINLY_SHORT_SHARE else "unclear", parts_sum, tol
+        if share >= PLAINLY_SHORT_SHARE:
+            return verdict("total_parts", "mismatch", "short of a breakdown the text gives as complete")
+        return verdict("total_parts", "unclear", f"a breakdown given as complete covers only {share:.0%}: "
+                       "a part was not read")
     if completeness == PARTIAL_SHARES:
-        return "subset", "consistent", parts_sum, tol
-    if share < PARTIAL_LIST_SHARE:
-        return "subset", "consistent", parts_sum, tol
+        return verdict("subset", "consistent", "the parts' shares add up to less than 100%: the main items")
     if completeness == PARTIAL:
-        return "subset", "unclear", parts_sum, tol
-    return "total_parts", "mismatch", parts_sum, tol
+        return verdict("subset", "consistent", f"the text names the main items (主要/等/各项), covering {share:.0%}")
+    if share < PARTIAL_LIST_SHARE:
+        return verdict("subset", "consistent", f"the parts cover {share:.0%}: read as the main items")
+    return verdict("total_parts", "mismatch", f"the parts cover {share:.0%} of the total")
+
+
+def _written(m: Mention) -> tuple[str, float, int] | None:
+    """(digits as written, value per written unit, decimals) of a number in Arabic digits; None otherwise."""
+    digits = re.search(r"\d+(?:\.\d+)?", to_matching_text(m.number_text).replace(",", ""))
+    if digits is None or not float(digits.group(0)):
+        return None
+    written = digits.group(0)
+    return written, abs(m.value / float(written)), len(written.partition(".")[2])
+
+
+def last_digit_unit(m: Mention) -> float | None:
+    """The value, in base units, of the last non-zero digit written in the number (`234256万元` → 1万,
+    `32.27亿元` → 0.01亿, `860人` → 10); None for a Chinese numeral."""
+    written = _written(m)
+    if written is None:
+        return None
+    digits, per_unit, decimals = written
+    plain = digits.replace(".", "")
+    trailing_zeros = len(plain) - len(plain.rstrip("0"))
+    return 10.0 ** (trailing_zeros - decimals) * per_unit
+
+
+# A shortfall that one mistyped digit of one part explains stands for an error, not for items left out, when it
+# is this many times the finest digit written: by chance a list of main items misses its total by such a round
+# amount about once in a thousand. (Round counts like `300场` are common; a coarser precision would mistake a
+# left-out round item for a typo.)
+TYPO_PRECISION = 1000
+
+
+def one_digit_off(total: Mention, parts: list[Mention], signs: list[int], shortfall: float) -> str | None:
+    """When one digit of one part, written higher, makes the parts add up exactly (`市级专项债券357508万元，其中：
+    市直134256万元…`: 134256 → 234256), and the shortfall is a single digit at least TYPO_PRECISION times the
+    finest digit written: what that part would have to read. None otherwise."""
+    units = [last_digit_unit(m) for m in (total, *parts)]
+    if shortfall <= 0 or any(u is None for u in units):
+        return None
+    unit = min(u for u in units if u is not None)
+    steps = shortfall / unit
+    if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
+        return None
+    steps = round(steps)
+    place = 10 ** (len(str(steps)) - 1)
+    if steps % place or steps < TYPO_PRECISION:
+        return None  # more than one digit, or too fine to tell from chance
+    for part, sign in zip(parts, signs, strict=True):
+        count = round(part.value / unit)
+        written = _written(part)
+        if sign > 0 and written is not None and count >= place and (count // place) % 10 + steps // place <= 9:
+            _, per_unit, decimals = written
+            corrected = f"{(part.value + shortfall) / per_unit:.{decimals}f}"
+            return f"short by one digit: {part.number_text} written as {corrected} would make it add up"
+    return None
 
 
 # --- the finders -----------------------------------------------------------------------------------------
@@ -428,13 +502,22 @@ def _list_completeness(doc: Doc, cue_end: int, total: int, parts: list[int]) -> 
         return by_shares
     tail = text[ms[parts[-1]].char_end:ms[parts[-1]].char_end + 3]
     if tail.startswith("等") or re.match(r"(?:主要|包括|如|重点)", text[cue_end:cue_end + 4]):
-        return PARTIAL
+        return COMPLETE if _ends_with_the_rest(doc, parts) else PARTIAL
     names = [doc.name(p) for p in parts]
-    if len(parts) >= 2 and (_complementary(names) or REST_NAME_RE.match(names[-1])):
+    if len(parts) >= 2 and (_complementary(names) or _ends_with_the_rest(doc, parts)):
         return COMPLETE
     if COLLECTION_NAME_RE.match(_raw_name(doc, total)):
         return PARTIAL
     return UNKNOWN
+
+
+def _ends_with_the_rest(doc: Doc, parts: list[int]) -> bool:
+    """Whether the last of two or more parts is the rest (`其他…`): a list that names the rest is the whole,
+    even one opened by 主要是."""
+    if len(parts) < 2:
+        return False
+    between = doc.text[doc.ms[parts[-2]].char_end:doc.ms[parts[-1]].char_start]
+    return REST_NAME_RE.match(between.lstrip("、，,；;：: \u3000")) is not None
 
 
 def _complementary(names: list[str]) -> bool:
@@ -531,7 +614,8 @@ def _principally(doc: Doc) -> list[_Found]:
             end += 1
         parts = _collect_parts(doc, total, first, end)
         if parts:
-            out.append(_Found(total, parts, _signs(doc, total, parts), PARTIAL, "主要是"))
+            completeness = COMPLETE if _ends_with_the_rest(doc, parts) else PARTIAL
+            out.append(_Found(total, parts, _signs(doc, total, parts), completeness, "主要是"))
     return out
 
 
@@ -948,8 +1032,8 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
             totals.add(f.total)
             total = mentions[f.total]
             parts = [mentions[p] for p in f.parts]
-            relation, status, parts_sum, tol = judge(total, parts, f.signs, f.completeness)
-            relations.append(Relation(total.report_seq, relation, f.total, tuple(f.parts), parts_sum, status,
-                                      f.cue, tol))
+            judged = judge(total, parts, f.signs, f.completeness)
+            relations.append(Relation(total.report_seq, judged.relation, f.total, tuple(f.parts), judged.parts_sum,
+                                      judged.status, f.cue, judged.tolerance, judged.reading))
     relations.sort(key=lambda r: (mentions[r.total_index].char_start, r.part_indexes))
     return relations

@@ -45,7 +45,7 @@ def test_planted_mismatch_is_found_and_the_consistent_total_is_not_flagged(sampl
     assert (126, "mismatch") in checks  # 58 + 39 + 12 = 109
     assert (860, "consistent") in checks  # 120 + 340 + 400
     findings = q(settings, "select expected, char_start from marts.fct_dq_finding where check_name = 'total_mismatch'")
-    assert [f[0] for f in findings] == ["parts add up to 109场, total says 126场: off by -17场, rounding allows 0场"]
+    assert [f[0] for f in findings] == ["parts add up to 109场, total says 126场: off by -17场, rounding allows 0场 (the parts cover 87% of the total)"]
     consistent = q(settings, "select count(*) from marts.fct_dq_finding f join marts.fct_total_check c "
                              "on c.char_start = f.char_start and c.source_file = f.source_file "
                              "where c.status = 'consistent' and f.check_name = 'total_mismatch'")

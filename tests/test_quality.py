@@ -61,7 +61,7 @@ def test_findings_quote_their_source_and_say_what_was_expected(checks_run) -> No
                                 "where check_name in ('total_mismatch', 'plan_attainment_out_of_range', 'share_over_100')"
                                 ).fetchall())
     assert rows["total_mismatch"].startswith(
-        "parts add up to 90场, total says 100场: off by -10场, rounding allows 0场 | 全年举办科技活动100场")
+        "parts add up to 90场, total says 100场: off by -10场, rounding allows 0场 (the parts cover 90% of the total) | 全年举办科技活动100场")
     assert "actual 3" in rows["plan_attainment_out_of_range"]
     assert rows["share_over_100"].endswith("| 全区森林覆盖率达到120%，村集体经营收入3000人。")  # fetched for the failing row
 

@@ -16,7 +16,8 @@ select
     relations.char_end,
     relations.sentence,
     relations.cue,
-    relations.tolerance
+    relations.tolerance,
+    relations.reading
 from {{ ref('stg_lake__relations') }} as relations
 where relations.report_id in (select reports.report_id from {{ ref('dim_report') }} as reports)
 {%- if is_incremental() %}

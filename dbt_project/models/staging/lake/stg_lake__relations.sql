@@ -19,7 +19,8 @@ select
     cast(lake_rows.char_end as bigint) as char_end,
     lake_rows.sentence,
     lake_rows.cue,
-    lake_rows.tolerance
+    lake_rows.tolerance,
+    lake_rows.reading
 from {{ source('lake', 'relations') }} as lake_rows
 left join current_paths
     on lake_rows.document_id = current_paths.document_id
