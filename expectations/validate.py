@@ -145,11 +145,24 @@ def _context(docs_dir: Path | None):  # type: ignore[no-untyped-def]
     return ctx
 
 
+@dataclass(frozen=True, slots=True)
+class CarriedSuite:
+    """How a document- or row-scoped suite was validated after an incremental build: the documents (rows) the
+    build added or changed were validated, those it removed subtracted, and the findings of the rest carried
+    from the published run; or, when that run could not be trusted, the whole suite (`validated_whole` says
+    why)."""
+    unit: str  # "documents" or "rows"
+    validated: int = 0
+    removed: int = 0
+    carried_findings: int = 0
+    validated_whole: str | None = None
+
+
 @dataclass
 class ValidationOutcome:
     results: list[dict]
     findings: list[dict]
-    carried: dict[str, dict] = field(default_factory=dict)  # suite → documents validated / carried forward
+    carried: dict[str, CarriedSuite] = field(default_factory=dict)  # suite → what was validated, what carried
 
 
 class BaselineMismatch(ValueError):
@@ -193,11 +206,10 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
                     results, findings, kept = _run_suite_incrementally(
                         (checkpoint, _checkpoint(published_source.data_context, published_source, spec)),
                         con, published, spec, (owners, published_owners), run_id, now, baseline, delta, previous)
-                    outcome.carried[spec.name] = {f"validated_{what}": len(delta[0]),
-                                                  f"removed_{what}": len(delta[1]), "carried_findings": kept}
+                    outcome.carried[spec.name] = CarriedSuite(what, len(delta[0]), len(delta[1]), kept)
                 except BaselineMismatch as mismatch:
                     results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
-                    outcome.carried[spec.name] = {"validated_whole": str(mismatch)}
+                    outcome.carried[spec.name] = CarriedSuite(what, validated_whole=str(mismatch))
             outcome.results += results
             outcome.findings += findings
         if docs_dir is not None:

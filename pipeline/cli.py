@@ -19,7 +19,7 @@ import duckdb
 import typer
 
 from pipeline.settings import Settings
-from pipeline.stages import RunLocked, describe_repair, format_summary, run_all, summarize
+from pipeline.stages import RunLocked, format_summary, run_all, summarize
 from pipeline.transform import NoSpaceLeft
 
 app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lake → dbt → quality → reports.",
@@ -101,13 +101,13 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
         raise typer.Exit(code=1) from exc
     finally:
         bar.close()
-    typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined"
-               + ("; nothing changed, the published warehouse was kept" if out["skipped"] else ""))
-    if out["lake_repair"]["damaged_batches"]:
-        typer.echo(describe_repair(out["lake_repair"]))
-    if out["publish"] and not out["publish"]["complete"]:
-        typer.echo(f"publish: {len(out['publish']['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
-    typer.echo(format_summary(out["summary"]))
+    typer.echo(f"run {out.run_id}: parsed {out.parsed} document(s), {out.quarantined} quarantined"
+               + ("; nothing changed, the published warehouse was kept" if out.skipped else ""))
+    if out.lake_repair.damaged_batches:
+        typer.echo(out.lake_repair.describe())
+    if out.publish and not out.publish.complete:
+        typer.echo(f"publish: {len(out.publish.delivery.failed)} e-mail(s) failed; the next run sends them again")
+    typer.echo(format_summary(out.summary))
 
 
 @app.command()
@@ -125,8 +125,8 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
         raise typer.Exit(code=75) from exc
     finally:
         bar.close()
-    typer.echo(f"reprocessed: parsed {out['parsed']} document(s), {out['quarantined']} quarantined")
-    typer.echo(format_summary(out["summary"]))
+    typer.echo(f"reprocessed: parsed {out.parsed} document(s), {out.quarantined} quarantined")
+    typer.echo(format_summary(out.summary))
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +18,9 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
 
 from pipeline.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from pipeline.stages import RunResult
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 # The dev set (the real seed, its gold and the scorer): ../shared on development machines and in CI, where new
@@ -56,7 +60,7 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
+def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, RunResult]:
     """The whole pipeline (CLI stages, no Airflow) run once over data/samples."""
     from pipeline.stages import run_all
 

@@ -104,26 +104,26 @@ def test_gx_results_are_stored_and_data_docs_built(samples_run) -> None:
 
 def test_owner_reports_hold_only_their_owners_findings(samples_run) -> None:
     settings, out = samples_run
-    reports = {r["owner"]: r for r in out["publish"]["reports"]}
+    reports = {r.owner: r for r in out.publish.reports}
     tech = reports["科技创新局数据专员"]
-    assert tech["counts"]["error"] == 2  # the mismatched total and the placeholder
-    with open(tech["csv_path"], encoding="utf-8-sig") as handle:
+    assert tech.counts["error"] == 2  # the mismatched total and the placeholder
+    with open(tech.csv_path, encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["check_name"] for r in rows} == {"total_mismatch", "placeholder_number", "growth_rate_inconsistent",
                                               "plan_target_without_actual"}
     assert all("示范区科技局" in r["source_file"] for r in rows)
-    html = open(tech["html_path"], encoding="utf-8").read()
+    html = open(tech.html_path, encoding="utf-8").read()
     assert "parts add up to 109场, total says 126场" in html and "<mark>126场</mark>" in html
     kexie = reports["科协数据专员"]
-    assert kexie["n_findings"] == 0
-    assert "126场" not in open(kexie["html_path"], encoding="utf-8").read()
+    assert kexie.n_findings == 0
+    assert "126场" not in open(kexie.html_path, encoding="utf-8").read()
 
 
 def test_summary_lists_rows_per_mart_and_paths(samples_run) -> None:
     from pipeline.stages import format_summary
 
     settings, out = samples_run
-    text = format_summary(out["summary"])
+    text = format_summary(out.summary)
     assert "marts.fct_metric" in text and str(settings.warehouse_path) in text
     assert "total_mismatch" in text
 

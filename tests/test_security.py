@@ -41,8 +41,8 @@ def hostile_run(tmp_path_factory):
 @pytest.mark.parametrize("page", ["owner_report", "overview"])
 def test_html_in_a_report_is_shown_as_text_and_never_runs(hostile_run, tmp_path, page: str) -> None:
     settings, out = hostile_run
-    path = (next(r["html_path"] for r in out["publish"]["reports"] if r["n_findings"])
-            if page == "owner_report" else out["publish"]["overview"])
+    path = (next(r.html_path for r in out.publish.reports if r.n_findings)
+            if page == "owner_report" else out.publish.overview)
     html = Path(path).read_text(encoding="utf-8")
     assert "<script>document" not in html and "<img src=x" not in html
     dom = render(path, tmp_path, "--dump-dom")
@@ -57,7 +57,7 @@ def test_html_in_a_report_is_shown_as_text_and_never_runs(hostile_run, tmp_path,
 
 def test_csv_report_neutralises_formula_cells(hostile_run) -> None:
     _, out = hostile_run
-    csv_text = Path(next(r["csv_path"] for r in out["publish"]["reports"] if r["n_findings"])).read_text(encoding="utf-8-sig")
+    csv_text = Path(next(r.csv_path for r in out.publish.reports if r.n_findings)).read_text(encoding="utf-8-sig")
     assert "'=cmd|' calc'!A1.txt" in csv_text
     assert not re.search(r"(^|,)=cmd", csv_text, re.M)
 

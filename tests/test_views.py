@@ -170,7 +170,7 @@ def test_data_docs_index_works_with_no_network(views_run, tmp_path) -> None:
 
 def test_overview_shows_series_across_years_plan_against_actual_and_a_table_per_chart(samples_run) -> None:
     settings, out = samples_run
-    page = Path(out["publish"]["overview"])
+    page = Path(out.publish.overview)
     html = page.read_text(encoding="utf-8")
     charts = re.findall(r'<div class="chart metric" data-metric="([^"]+)">(.*?)</div>', html, re.S)
     assert charts and all("<svg" in body and '<table class="values">' in body for _, body in charts)
@@ -192,7 +192,7 @@ def test_overview_shows_series_across_years_plan_against_actual_and_a_table_per_
 @pytest.mark.slow
 def test_overview_screenshot_is_drawn(samples_run, tmp_path) -> None:
     _, out = samples_run
-    assert_not_blank(out["publish"]["overview"], tmp_path)
+    assert_not_blank(out.publish.overview, tmp_path)
 
 
 # --- warehouse sql ----------------------------------------------------------------------------------------
