@@ -18,7 +18,7 @@ import pytest
 import redis
 from sqlalchemy.engine import make_url
 
-from pipeline.native_stack import NativeStack, free_port, listening, postgres_server, redis_server
+from tests.native_stack import NativeStack, free_port, listening, postgres_server, redis_server
 from tests.conftest import SAMPLES, settings_for
 
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
