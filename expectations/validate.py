@@ -336,8 +336,9 @@ def _checkpoint(ctx, source, spec: SuiteSpec):  # type: ignore[no-untyped-def]
 def _frames(con: duckdb.DuckDBPyConnection, spec: SuiteSpec,
             keys: list[str] | None = None) -> Iterator[pd.DataFrame]:
     """The suite's rows (those whose key column is in `keys`, when given) as pandas frames: one, or a stream of
-    `batch_rows`-row batches of one query when the suite sets it (fct_metric at 10,000 reports is 2.4 M rows:
-    one frame took 4 GB of memory). Every expectation of a batched suite must judge rows one at a time."""
+    `batch_rows`-row batches of one query when the suite sets it (fct_metric has millions of rows at 10,000
+    reports: one frame would hold them all in memory). Every expectation of a batched suite must judge rows one
+    at a time."""
     query = spec.sql(keys)
     if not spec.batch_rows:
         yield con.execute(query).df()

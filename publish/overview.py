@@ -26,7 +26,7 @@ STATUS_COLOUR = {"met": "#27ae60", "missed": "#e67e22", "no_actual_reported": "#
 STATUS_LABEL = {"met": "met 达成", "missed": "missed 未达成", "no_actual_reported": "no actual reported 未报实际值",
                 "awaiting_report": "awaiting the plan year's report 待报告"}
 # A chart is for looking at: past a handful of lines or a few dozen bars it is neither readable nor cheap
-# (at 10,000 reports the page drew 2,000 lines per chart and 33,000 bars: 17 MB, 6 s). The full data stays
+# (every line and bar is SVG in the page; docs/BENCHMARKS.md has the size it reached). The full data stays
 # one query away in the warehouse and in the CSVs; the captions say what was left out.
 MAX_LINES = len(PALETTE)
 MAX_BARS = 30

@@ -22,7 +22,7 @@ from publish.db import records
 
 SEVERITIES = ("error", "warning", "info")
 # Rows an owner's HTML page shows per list (errors first); the CSV always holds every finding. A page of
-# 40,000 rows helps nobody and took most of the publish stage at 10,000 reports.
+# tens of thousands of rows helps nobody, and rendering it was most of the publish stage.
 MAX_HTML_ROWS = 500
 
 # The order of a page and of a CSV (errors first); the span text (a substring of the document, which costs a
@@ -95,8 +95,8 @@ _NUMBER_CSV_COLUMNS = {"report_year", "char_start", "char_end"}
 
 def csv_cell_sql(column: str) -> str:
     """The column as a CSV cell: a text starting with = + - @ (or a tab/CR) that is not a number gets a
-    leading ' so spreadsheets show it as text. In SQL, as DuckDB writes the CSVs (Python's csv module took
-    1 s at 50,000 findings)."""
+    leading ' so spreadsheets show it as text. In SQL, so DuckDB writes the CSVs (`COPY … TO`, faster than
+    Python's csv module row by row)."""
     if column in _NUMBER_CSV_COLUMNS:
         return column
     starts_like_formula = f"regexp_matches({column}, '^[-=+@\t\r]') and try_cast({column} as double) is null"

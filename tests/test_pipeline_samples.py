@@ -148,7 +148,8 @@ def test_every_parsed_lake_file_has_its_tables_schema(samples_run) -> None:
 def test_the_lake_scans_are_planned_with_every_files_rows(samples_run) -> None:
     """DuckDB estimates a glob's rows from its first file unless it reads every footer (union_by_name); batches
     differ in size, and an estimate far off made the 10,000-report build hash the mentions instead of the
-    links (3.0 GB instead of 1.1 GB). The staging views must plan with the true row count."""
+    links, nearly three times the memory (docs/BENCHMARKS.md). The staging views must plan with the true row
+    count."""
     settings, _ = samples_run
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         for table in ("metrics", "reports", "documents"):
