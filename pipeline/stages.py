@@ -1,6 +1,6 @@
 """The nightly run, stage by stage. The Airflow DAG and the `warehouse` CLI call exactly these functions.
 
-landing → discover → ingest (per document, parallel) → lake → build (dbt into a candidate file)
+landing → discover → ingest (in batches of documents, parallel) → lake → build (dbt into a candidate file)
 → validate (GX + finding lifecycle, dbt builds the quality marts) → promote (atomic rename) → publish
 (owner reports, e-mail).
 """
