@@ -49,7 +49,8 @@ class ParsingBar:
             typer.echo(message, err=True)
         self.last_line_at = time.time()
 
-    def update(self, _result: dict, total: int) -> None:
+    def update(self, total: int) -> None:
+        """One more document parsed, of `total`."""
         if self.quiet:
             return
         if self.bar is None:

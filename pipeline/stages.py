@@ -282,7 +282,7 @@ def _ingest_batch_unlocked(settings: Settings, batch: list[dict]) -> list[dict]:
 
 
 def ingest_all(settings: Settings, documents: list[dict], workers: int | None = None,
-               progress: Callable[[dict], None] | None = None) -> list[dict]:
+               progress: Callable[[], None] | None = None) -> list[dict]:
     """Parse documents in batches in a process pool (the CLI's equivalent of Airflow's mapped ingest task).
 
     The caller holds the run lock. `progress` is called once per document, as its batch completes.
@@ -295,7 +295,7 @@ def ingest_all(settings: Settings, documents: list[dict], workers: int | None = 
         for result in batch_results:
             results.append(result)
             if progress:
-                progress(result)
+                progress()
 
     if workers == 1 or len(batches) <= 1:
         for batch in batches:
@@ -864,7 +864,7 @@ class RunResult:
 
 
 def reprocess(settings: Settings, progress: Callable[[str], None] | None = None,
-              doc_progress: Callable[[dict, int], None] | None = None) -> RunResult:
+              doc_progress: Callable[[int], None] | None = None) -> RunResult:
     """Parse every landed document again (after a grammar change without a version bump), then rebuild.
 
     The current parse is moved aside first and restored if the run fails, so a failed reprocess loses nothing.
@@ -900,8 +900,11 @@ def describe_carried(carried: dict[str, CarriedSuite]) -> str:
 
 
 def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
-            doc_progress: Callable[[dict, int], None] | None = None, force: bool = False) -> RunResult:
-    """The whole nightly run without Airflow (the `warehouse run` command; the benchmark times it too)."""
+            doc_progress: Callable[[int], None] | None = None, force: bool = False) -> RunResult:
+    """The whole nightly run without Airflow (the `warehouse run` command; the benchmark times it too).
+
+    `progress` gets one line as each stage ends; `doc_progress` the number of documents to parse, once per
+    document parsed."""
     run_id = run_id or new_run_id()
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -921,7 +924,7 @@ def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[s
         todo = timed("discover", discover_stage, settings, run_id, repair=False)
         say(f"discover: {len(todo)} new document(s) to parse")
         parsed = timed("ingest", ingest_all, settings, todo,
-                       progress=(lambda result: doc_progress(result, len(todo))) if doc_progress else None)
+                       progress=(lambda: doc_progress(len(todo))) if doc_progress else None)
         quarantined = sum(p["status"] == "quarantined" for p in parsed)
         say(f"ingest: {len(parsed) - quarantined} parsed, {quarantined} quarantined")
         built = timed("build", build_stage, settings, run_id, force=force)

@@ -53,7 +53,7 @@ def smtp_server():
         def __init__(self) -> None:
             self.messages: list[tuple[list[str], bytes]] = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802, ARG002 (aiosmtpd's hook name and signature)
             self.messages.append((list(envelope.rcpt_tos), envelope.content))
             return "250 OK"
 

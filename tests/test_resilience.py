@@ -81,8 +81,8 @@ def test_bad_input_never_stops_the_run_and_nothing_is_lost(tmp_path, monkeypatch
     assert statuses.count("ingested") == 5 and len(statuses) == 13
 
 
-def test_a_run_with_nothing_new_parses_nothing_and_rebuilds(samples_run, tmp_path) -> None:
-    settings, first = samples_run
+def test_a_run_with_nothing_new_parses_nothing_and_keeps_the_warehouse(samples_run) -> None:
+    settings, _ = samples_run
     before = q(settings.warehouse_path, "select metric_id, value from marts.fct_metric order by metric_id")
     lake = Lake(settings.lake_dir)
     parsed_files = {p: p.stat().st_mtime_ns for p in lake.table_dir("metrics").glob("*.parquet")}
