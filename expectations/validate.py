@@ -72,10 +72,10 @@ class SuiteSpec:
         return f"select * from ({query}) as suite_rows where suite_rows.{self.key_column} in ({ids})"
 
 
-def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
+def load_suites() -> list[SuiteSpec]:
     """Every suite file, checked against the registry of checks so a typo cannot invent a check."""
     suites = []
-    for path in sorted(directory.glob("*.json")):
+    for path in sorted(SUITES_DIR.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         meta = raw.get("meta", {})
         for exp in raw["expectations"]:

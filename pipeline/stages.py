@@ -114,8 +114,8 @@ class PublishResult:
     complete: bool = True
 
 
-def new_run_id(prefix: str = "cli") -> str:
-    return f"{prefix}__{datetime.now(UTC).strftime('%Y-%m-%dT%H-%M-%S-%fZ')}"
+def new_run_id() -> str:
+    return f"cli__{datetime.now(UTC).strftime('%Y-%m-%dT%H-%M-%S-%fZ')}"
 
 
 def safe_run_id(run_id: str | None) -> str:
