@@ -132,7 +132,7 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """The published warehouse, read-only, with no access to files or extensions beyond it; `marts` is the
-    default schema (`from dim_report`), the others are named (`staging.stg_lake__owners`)."""
+    default schema (`from dim_report`), the others are named (`staging.stg_lake__reports`)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `warehouse run` (or `make run`) first")
     con = duckdb.connect(str(path), read_only=True, config={

@@ -76,7 +76,7 @@ class BuildResult:
     reason: str | None = None
     candidate: str | None = None
     seconds: float = 0.0
-    statuses: dict[str, str] = field(default_factory=dict)  # dbt node → status
+    statuses: dict[str, int] = field(default_factory=dict)  # dbt status → nodes
 
     @property
     def skipped(self) -> bool:

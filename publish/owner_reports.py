@@ -110,19 +110,10 @@ from listed
 where owner_key = ?
 order by is_resolved, {PAGE_ORDER}
 """
-# The landing report: files that could not be read, each to the default owner and to the first owner (by
-# priority) whose pattern occurs in the file's path — a quarantined file has no organisation of its own.
+# The landing report: files that could not be read, routed to owners by the mart.
 QUARANTINED_SQL = """
-with routed as (
-    select l.source_file, l.reason, l.first_seen_at, o.owner_name, o.is_default,
-           row_number() over (partition by l.source_file, l.sha256, o.is_default order by o.priority) as rank
-    from marts.ingest_ledger l
-    join staging.stg_lake__owners o on o.is_default or contains(l.source_file, o.pattern)
-    where l.status = 'quarantined'
-)
 select distinct owner_name as owner_key, source_file, reason, first_seen_at
-from routed
-where rank = 1
+from marts.fct_quarantined_file
 order by owner_key, source_file
 """
 TREND_SQL = """
