@@ -28,6 +28,8 @@ from ingest.lake import SCHEMAS
 from publish.display import readable
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
+# Thresholds the suites share with the dbt models are dbt vars, defined once in the dbt project.
+DBT_PROJECT_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 
 EXTRACTION_FINDINGS_SQL = """
 select document_id, source_file, report_id, check_name, severity, char_start, char_end, message, evidence,
@@ -72,9 +74,27 @@ class SuiteSpec:
         return f"select * from ({query}) as suite_rows where suite_rows.{self.key_column} in ({ids})"
 
 
+def dbt_vars() -> dict:
+    """The vars of the dbt project (dbt_project.yml)."""
+    import yaml
+
+    return yaml.safe_load(DBT_PROJECT_FILE.read_text(encoding="utf-8")).get("vars") or {}
+
+
+def _resolved(value: object, variables: dict, where: str) -> object:
+    """An expectation argument written `{"dbt_var": name}` is that var of the dbt project."""
+    if isinstance(value, dict) and set(value) == {"dbt_var"}:
+        if value["dbt_var"] not in variables:
+            raise ValueError(f"{where}: no dbt var {value['dbt_var']!r} in {DBT_PROJECT_FILE.name}")
+        return variables[value["dbt_var"]]
+    return value
+
+
 def load_suites() -> list[SuiteSpec]:
-    """Every suite file, checked against the registry of checks so a typo cannot invent a check."""
+    """Every suite file, checked against the registry of checks so a typo cannot invent a check, its dbt vars
+    filled in."""
     suites = []
+    variables = dbt_vars()
     for path in sorted(SUITES_DIR.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         meta = raw.get("meta", {})
@@ -82,6 +102,7 @@ def load_suites() -> list[SuiteSpec]:
             name = exp.get("meta", {}).get("check_name")
             if name not in CHECKS:
                 raise ValueError(f"{path.name}: expectation {exp['type']} names unknown check {name!r}")
+            exp["kwargs"] = {k: _resolved(v, variables, path.name) for k, v in exp["kwargs"].items()}
         spec = SuiteSpec(raw["name"], meta["query"], meta["id_column"],
                          tuple(meta.get("span_columns", ["char_start", "char_end"])), raw,
                          meta.get("evidence_query"), meta.get("batch_rows"), meta.get("scope"))
@@ -223,7 +244,7 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
     """One suite over the warehouse (or over the rows whose `spec.key_column` is in `keys`): its results and
     findings."""
     per_expectation: dict[int, dict] = {}
-    failing: list[tuple[dict, object]] = []  # (expectation meta, id of the failing row)
+    failing: list[tuple[tuple[dict, dict], object]] = []  # ((expectation meta, its arguments), failing row id)
     failing_rows = []
     for frame in _frames(con, spec, keys):
         run = checkpoint.run(batch_parameters={"dataframe": frame})
@@ -231,14 +252,14 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
         for suite_result in run.run_results.values():
             for n, r in enumerate(suite_result.results):
                 _add_result(per_expectation, n, r, spec.name, run_id, now)
-                meta = r.expectation_config.meta or {}
-                batch_failing += [(meta, index[spec.id_column])
+                expectation = (r.expectation_config.meta or {}, r.expectation_config.kwargs)
+                batch_failing += [(expectation, index[spec.id_column])
                                   for index in r.result.get("unexpected_index_list") or []]
         # Keep only the failing rows, found in one pass (row-by-row lookups cost minutes on big marts).
         failing_rows.append(frame[frame[spec.id_column].isin({i for _, i in batch_failing})])
         failing += batch_failing
     rows = _records_by(pd.concat(failing_rows), spec.id_column)
-    found = [_finding(meta, rows[i], spec, owners) | {"_id": i} for meta, i in failing]
+    found = [_finding(expectation, rows[i], spec, owners) | {"_id": i} for expectation, i in failing]
     return list(per_expectation.values()), _with_evidence(con, spec, found)
 
 
@@ -383,8 +404,12 @@ def _with_evidence(con: duckdb.DuckDBPyConnection, spec: SuiteSpec, found: list[
     return [{k: v for k, v in f.items() if k != "_id"} for f in found]
 
 
-def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: dict[str, dict]) -> dict:
+def _finding(expectation: tuple[dict, dict], row: dict, spec: SuiteSpec, owners: dict[str, dict]) -> dict:
+    """A finding of a failing row; its message and expected text may name the row's columns and the
+    expectation's arguments (`{max_value:.0%}`)."""
+    meta, arguments = expectation
     owner = owners.get(row.get("report_id"))
+    context = {**arguments, **row}
     check = meta["check_name"]
     start_col, end_col = spec.span_columns
     return {
@@ -393,9 +418,9 @@ def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: dict[str, dict]) ->
         "check_name": check, "severity": CHECKS[check].severity,
         "char_start": None if row.get(start_col) is None else int(row[start_col]),
         "char_end": None if row.get(end_col) is None else int(row[end_col]),
-        "message": _format(meta.get("message"), row) or CHECKS[check].description,
+        "message": _format(meta.get("message"), context) or CHECKS[check].description,
         "evidence": row.get("evidence") or row.get("sentence"),
-        "expected": _format(meta.get("expected"), row),
+        "expected": _format(meta.get("expected"), context),
         "org_name": owner["org_name"] if owner else row.get("org_name"),
         "report_year": None if not owner or owner["report_year"] is None else int(owner["report_year"]),
         "owner_name": owner["owner_name"] if owner else None,
