@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.settings import PROJECT_ROOT
 from pipeline.stages import run_all
-from tests.conftest import render, settings_for
+from tests.conftest import landing_with, render, settings_for
 
 HOSTILE = """东湖区科技局2024年工作总结
 　　2024年，东湖区科技局开展工作。
@@ -28,12 +28,8 @@ HOSTILE = """东湖区科技局2024年工作总结
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    landing = root / "landing"
-    landing.mkdir()
-    (landing / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    (landing / "=cmd|' calc'!A1.txt").write_text(HOSTILE.replace("东湖区", "西湖区"), encoding="utf-8")
-    settings = settings_for(root, landing)
+    settings = landing_with(tmp_path_factory.mktemp("hostile"), {
+        "hostile.txt": HOSTILE, "=cmd|' calc'!A1.txt": HOSTILE.replace("东湖区", "西湖区")})
     return settings, run_all(settings)
 
 
