@@ -144,13 +144,11 @@ STAGE_LABELS = {"repair": "lake check (repair)", "discover": "discover", "ingest
                 "validate": "gx + quality marts + docs", "promote": "promote", "publish": "reports"}
 
 
-def _run_all_summary(settings, run_id: str) -> dict:  # type: ignore[no-untyped-def]
-    """`run_all` in a worker process: the parts of its output the benchmark reads."""
+def _run_all(settings, run_id: str):  # type: ignore[no-untyped-def]
+    """`run_all` in a worker process (a module-level function, so the pool can send it)."""
     from pipeline.stages import run_all
 
-    out = run_all(settings, run_id)
-    return {"timings": out["timings"],
-            "outputs": {k: out["outputs"][k] for k in ("ingest", "build", "validate") if k in out["outputs"]}}
+    return run_all(settings, run_id)
 
 
 def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
@@ -171,20 +169,18 @@ def end_to_end(corpus: Path, work: Path, workers: int, n_reports: int) -> dict:
         started = time.perf_counter()
         if fresh_process:
             with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-                out = pool.submit(_run_all_summary, settings, run_id).result()
+                out = pool.submit(_run_all, settings, run_id).result()
         else:
             out = run_all(settings, run_id)
         wall = time.perf_counter() - started
-        stages = {STAGE_LABELS[k]: v for k, v in out["timings"].items()}
+        stages = {STAGE_LABELS[k]: v for k, v in out.timings.items()}
         for part in ("read", "extract", "write"):  # CPU seconds summed over the workers
-            stages[f"ingest: {part} (summed over workers)"] = sum(
-                p.get(f"{part}_seconds", 0.0) for p in out["outputs"]["ingest"])
-        if "validate" in out["outputs"]:
-            checked = out["outputs"]["validate"]
-            stages["validate: gx"] = checked["gx_seconds"]
-            stages["validate: dbt quality marts"] = checked["dbt_seconds"]
-            stages["validate: dbt docs"] = checked["dbt_docs_seconds"]
-        modes[run_id] = out["outputs"]["build"].get("mode", "skipped")
+            stages[f"ingest: {part} (summed over workers)"] = sum(p.get(f"{part}_seconds", 0.0) for p in out.ingest)
+        if out.validate is not None:
+            stages["validate: gx"] = out.validate.gx_seconds
+            stages["validate: dbt quality marts"] = out.validate.dbt_seconds
+            stages["validate: dbt docs"] = out.validate.dbt_docs_seconds
+        modes[run_id] = out.build.mode or "skipped"
         return wall, {k: round(v, 2) for k, v in stages.items()}
 
     cpu0, _ = _rusage()

@@ -1,7 +1,9 @@
 """annual_reports_nightly: landing → ingest → lake → dbt → quality → reports, every night at 02:00.
 
 A page of wiring: every task calls the same function the `warehouse` CLI calls (pipeline.stages). Nothing
-runs at import: settings are read and modules imported inside the tasks. `promote` updates the asset
+runs at import: settings are read and modules imported inside the tasks. The stages return dataclasses;
+a task hands its result to XCom as a dict (`_xcom`): Airflow serializes a dataclass of any module, but
+deserializes only the classes `[core] allowed_deserialization_classes` allows (`airflow.*`). `promote` updates the asset
 PUBLISHED_WAREHOUSE, so a DAG scheduled on it (`schedule=[PUBLISHED_WAREHOUSE]`) runs once a night's
 warehouse is published.
 """
@@ -26,14 +28,27 @@ DEFAULT_ARGS = {
 }
 
 
-def _locked_stage(stage: Callable[..., Any], run_id: str | None, **kwargs: Any) -> Any:
+def _locked_stage(stage: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run one stage of pipeline.stages under the run lock (a CLI run at the same time waits, up to 10 min)."""
     from pipeline.settings import Settings
-    from pipeline.stages import run_lock, safe_run_id
+    from pipeline.stages import run_lock
 
     settings = Settings.from_env()
     with run_lock(settings, wait_seconds=600):
-        return stage(settings, safe_run_id(run_id), **kwargs)
+        return stage(settings, *args, **kwargs)
+
+
+def _run_id(run_id: str | None) -> str:
+    from pipeline.stages import safe_run_id
+
+    return safe_run_id(run_id)
+
+
+def _xcom(result: Any) -> dict[str, Any]:
+    """A stage's result as XCom stores it: a dict of plain values (see the module's docstring)."""
+    from dataclasses import asdict
+
+    return asdict(result)
 
 
 def _on_failure(context) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +77,7 @@ def annual_reports_nightly() -> None:
 
         from pipeline.stages import discover_batches
 
-        return _locked_stage(discover_batches, run_id, max_batches=conf.getint("core", "max_map_length"))
+        return _locked_stage(discover_batches, _run_id(run_id), max_batches=conf.getint("core", "max_map_length"))
 
     @task(max_active_tis_per_dagrun=8)
     def ingest(batch: list[dict]) -> dict:
@@ -77,7 +92,7 @@ def annual_reports_nightly() -> None:
                 "metrics": sum(r["n_metrics"] for r in results)}
 
     @task(trigger_rule="none_failed")  # runs when nothing new landed (ingest mapped to zero and skipped)
-    def build(parsed: list[dict], run_id: str | None = None) -> dict:
+    def build(_parsed: list[dict], run_id: str | None = None) -> dict:
         """dbt build into a candidate warehouse file (fresh, or a copy of the published one when only new
         documents landed); skipped (and so is everything after it) when no input changed since the published
         build."""
@@ -85,27 +100,27 @@ def annual_reports_nightly() -> None:
 
         from pipeline.stages import build_stage
 
-        out = _locked_stage(build_stage, run_id)
-        if out["skipped"]:
-            raise AirflowSkipException(f"{out['reason']}: the published warehouse and reports stay as they are")
-        return out
+        built = _locked_stage(build_stage, _run_id(run_id))
+        if built.skipped:
+            raise AirflowSkipException(f"{built.reason}: the published warehouse and reports stay as they are")
+        return _xcom(built)
 
     @task
     def validate(_built: dict, run_id: str | None = None) -> dict:
         """GX over the candidate; finding lifecycle; quality marts."""
         from pipeline.stages import validate_stage
 
-        return _locked_stage(validate_stage, run_id)
+        return _xcom(_locked_stage(validate_stage, _run_id(run_id)))
 
     @task(outlets=[PUBLISHED_WAREHOUSE])
     def promote(_validated: dict, run_id: str | None = None) -> dict:
         """Atomically replace the published warehouse with the candidate (an event of PUBLISHED_WAREHOUSE)."""
         from pipeline.stages import promote_stage
 
-        return _locked_stage(promote_stage, run_id)
+        return _xcom(_locked_stage(promote_stage, _run_id(run_id)))
 
     @task(trigger_rule="none_failed")  # a night that built nothing still finishes what the last left undone
-    def publish_reports(run_id: str | None = None) -> dict:
+    def publish_reports() -> dict:
         """Owner reports and e-mail (SMTP from the Airflow connection `smtp_default` when it exists) of the
         published run, when it still owes them."""
         from pipeline.alerts import smtp_from_airflow
@@ -114,9 +129,8 @@ def annual_reports_nightly() -> None:
 
         settings = Settings.from_env()
         smtp = smtp_from_airflow() or smtp_from_settings(settings)
-        out = _locked_stage(publish_stage, run_id, smtp=smtp)
-        return {"published_run": out["published_run"], "delivery": out["delivery"], "complete": out["complete"],
-                "summary": summarize(settings)}
+        published = _locked_stage(publish_stage, smtp=smtp)
+        return {"publish": _xcom(published), "summary": _xcom(summarize(settings))}
 
     batches = discover()
     parsed = ingest.expand(batch=batches)

@@ -28,6 +28,8 @@ from ingest.lake import SCHEMAS
 from publish.display import readable
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
+# Thresholds the suites share with the dbt models are dbt vars, defined once in the dbt project.
+DBT_PROJECT_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 
 EXTRACTION_FINDINGS_SQL = """
 select document_id, source_file, report_id, check_name, severity, char_start, char_end, message, evidence,
@@ -72,16 +74,35 @@ class SuiteSpec:
         return f"select * from ({query}) as suite_rows where suite_rows.{self.key_column} in ({ids})"
 
 
-def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
-    """Every suite file, checked against the registry of checks so a typo cannot invent a check."""
+def dbt_vars() -> dict:
+    """The vars of the dbt project (dbt_project.yml)."""
+    import yaml
+
+    return yaml.safe_load(DBT_PROJECT_FILE.read_text(encoding="utf-8")).get("vars") or {}
+
+
+def _resolved(value: object, variables: dict, where: str) -> object:
+    """An expectation argument written `{"dbt_var": name}` is that var of the dbt project."""
+    if isinstance(value, dict) and set(value) == {"dbt_var"}:
+        if value["dbt_var"] not in variables:
+            raise ValueError(f"{where}: no dbt var {value['dbt_var']!r} in {DBT_PROJECT_FILE.name}")
+        return variables[value["dbt_var"]]
+    return value
+
+
+def load_suites() -> list[SuiteSpec]:
+    """Every suite file, checked against the registry of checks so a typo cannot invent a check, its dbt vars
+    filled in."""
     suites = []
-    for path in sorted(directory.glob("*.json")):
+    variables = dbt_vars()
+    for path in sorted(SUITES_DIR.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         meta = raw.get("meta", {})
         for exp in raw["expectations"]:
             name = exp.get("meta", {}).get("check_name")
             if name not in CHECKS:
                 raise ValueError(f"{path.name}: expectation {exp['type']} names unknown check {name!r}")
+            exp["kwargs"] = {k: _resolved(v, variables, path.name) for k, v in exp["kwargs"].items()}
         spec = SuiteSpec(raw["name"], meta["query"], meta["id_column"],
                          tuple(meta.get("span_columns", ["char_start", "char_end"])), raw,
                          meta.get("evidence_query"), meta.get("batch_rows"), meta.get("scope"))
@@ -145,11 +166,24 @@ def _context(docs_dir: Path | None):  # type: ignore[no-untyped-def]
     return ctx
 
 
+@dataclass(frozen=True, slots=True)
+class CarriedSuite:
+    """How a document- or row-scoped suite was validated after an incremental build: the documents (rows) the
+    build added or changed were validated, those it removed subtracted, and the findings of the rest carried
+    from the published run; or, when that run could not be trusted, the whole suite (`validated_whole` says
+    why)."""
+    unit: str  # "documents" or "rows"
+    validated: int = 0
+    removed: int = 0
+    carried_findings: int = 0
+    validated_whole: str | None = None
+
+
 @dataclass
 class ValidationOutcome:
     results: list[dict]
     findings: list[dict]
-    carried: dict[str, dict] = field(default_factory=dict)  # suite → documents validated / carried forward
+    carried: dict[str, CarriedSuite] = field(default_factory=dict)  # suite → what was validated, what carried
 
 
 class BaselineMismatch(ValueError):
@@ -193,11 +227,10 @@ def validate_warehouse(database: Path, run_id: str, docs_dir: Path | None = None
                     results, findings, kept = _run_suite_incrementally(
                         (checkpoint, _checkpoint(published_source.data_context, published_source, spec)),
                         con, published, spec, (owners, published_owners), run_id, now, baseline, delta, previous)
-                    outcome.carried[spec.name] = {f"validated_{what}": len(delta[0]),
-                                                  f"removed_{what}": len(delta[1]), "carried_findings": kept}
+                    outcome.carried[spec.name] = CarriedSuite(what, len(delta[0]), len(delta[1]), kept)
                 except BaselineMismatch as mismatch:
                     results, findings = _run_suite(checkpoint, con, spec, owners, run_id, now)
-                    outcome.carried[spec.name] = {"validated_whole": str(mismatch)}
+                    outcome.carried[spec.name] = CarriedSuite(what, validated_whole=str(mismatch))
             outcome.results += results
             outcome.findings += findings
         if docs_dir is not None:
@@ -211,7 +244,7 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
     """One suite over the warehouse (or over the rows whose `spec.key_column` is in `keys`): its results and
     findings."""
     per_expectation: dict[int, dict] = {}
-    failing: list[tuple[dict, object]] = []  # (expectation meta, id of the failing row)
+    failing: list[tuple[tuple[dict, dict], object]] = []  # ((expectation meta, its arguments), failing row id)
     failing_rows = []
     for frame in _frames(con, spec, keys):
         run = checkpoint.run(batch_parameters={"dataframe": frame})
@@ -219,14 +252,14 @@ def _run_suite(checkpoint, con: duckdb.DuckDBPyConnection, spec: SuiteSpec, owne
         for suite_result in run.run_results.values():
             for n, r in enumerate(suite_result.results):
                 _add_result(per_expectation, n, r, spec.name, run_id, now)
-                meta = r.expectation_config.meta or {}
-                batch_failing += [(meta, index[spec.id_column])
+                expectation = (r.expectation_config.meta or {}, r.expectation_config.kwargs)
+                batch_failing += [(expectation, index[spec.id_column])
                                   for index in r.result.get("unexpected_index_list") or []]
         # Keep only the failing rows, found in one pass (row-by-row lookups cost minutes on big marts).
         failing_rows.append(frame[frame[spec.id_column].isin({i for _, i in batch_failing})])
         failing += batch_failing
     rows = _records_by(pd.concat(failing_rows), spec.id_column)
-    found = [_finding(meta, rows[i], spec, owners) | {"_id": i} for meta, i in failing]
+    found = [_finding(expectation, rows[i], spec, owners) | {"_id": i} for expectation, i in failing]
     return list(per_expectation.values()), _with_evidence(con, spec, found)
 
 
@@ -324,8 +357,9 @@ def _checkpoint(ctx, source, spec: SuiteSpec):  # type: ignore[no-untyped-def]
 def _frames(con: duckdb.DuckDBPyConnection, spec: SuiteSpec,
             keys: list[str] | None = None) -> Iterator[pd.DataFrame]:
     """The suite's rows (those whose key column is in `keys`, when given) as pandas frames: one, or a stream of
-    `batch_rows`-row batches of one query when the suite sets it (fct_metric at 10,000 reports is 2.4 M rows:
-    one frame took 4 GB of memory). Every expectation of a batched suite must judge rows one at a time."""
+    `batch_rows`-row batches of one query when the suite sets it (fct_metric has millions of rows at 10,000
+    reports: one frame would hold them all in memory). Every expectation of a batched suite must judge rows one
+    at a time."""
     query = spec.sql(keys)
     if not spec.batch_rows:
         yield con.execute(query).df()
@@ -370,8 +404,12 @@ def _with_evidence(con: duckdb.DuckDBPyConnection, spec: SuiteSpec, found: list[
     return [{k: v for k, v in f.items() if k != "_id"} for f in found]
 
 
-def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: dict[str, dict]) -> dict:
+def _finding(expectation: tuple[dict, dict], row: dict, spec: SuiteSpec, owners: dict[str, dict]) -> dict:
+    """A finding of a failing row; its message and expected text may name the row's columns and the
+    expectation's arguments (`{max_value:.0%}`)."""
+    meta, arguments = expectation
     owner = owners.get(row.get("report_id"))
+    context = {**arguments, **row}
     check = meta["check_name"]
     start_col, end_col = spec.span_columns
     return {
@@ -380,9 +418,9 @@ def _finding(meta: dict, row: dict, spec: SuiteSpec, owners: dict[str, dict]) ->
         "check_name": check, "severity": CHECKS[check].severity,
         "char_start": None if row.get(start_col) is None else int(row[start_col]),
         "char_end": None if row.get(end_col) is None else int(row[end_col]),
-        "message": _format(meta.get("message"), row) or CHECKS[check].description,
+        "message": _format(meta.get("message"), context) or CHECKS[check].description,
         "evidence": row.get("evidence") or row.get("sentence"),
-        "expected": _format(meta.get("expected"), row),
+        "expected": _format(meta.get("expected"), context),
         "org_name": owner["org_name"] if owner else row.get("org_name"),
         "report_year": None if not owner or owner["report_year"] is None else int(owner["report_year"]),
         "owner_name": owner["owner_name"] if owner else None,

@@ -8,9 +8,9 @@ Layout under LAKE_DIR:
 Every table folder also holds `_empty.parquet` with the table's schema, so dbt can read a table before any
 document has rows for it.
 
-Parsed documents are written in batches, one file per table per batch: creating a file costs 0.4-0.8 ms on
-a disk and DuckDB pays ~0.4 ms per file per scan, so one file per document (five per document, 51,000 at
-10,000 reports) was the largest cost of ingest's writes and of a full dbt build. A batch is committed when
+Parsed documents are written in batches, one file per table per batch: creating a file and DuckDB's scan of
+one each cost per file, so one file per document (five per document) made the file count the largest cost of
+ingest's writes and of a full dbt build (docs/BENCHMARKS.md, "the lake in batches"). A batch is committed when
 its `documents` file exists: that file is written last, so the files of a batch killed half-way are
 orphans, which `drop_uncommitted` deletes before the next run reads the lake. Lakes written one document
 per file (batches of one, named by the document) read the same way.
@@ -226,8 +226,7 @@ class Lake:
 
 def write_atomic(path: Path, table: pa.Table) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
-    # snappy: per-document files are small and written 5 per document; zstd cost twice the time for
-    # little gain (lake writes were as costly as extraction at 10,000 reports)
+    # snappy: zstd took far longer to write for little saving in size (docs/BENCHMARKS.md)
     _replace_atomically(path, lambda tmp: pq.write_table(table, tmp, compression="snappy"))
 
 

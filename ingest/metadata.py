@@ -235,7 +235,7 @@ def _qualified(org: str, place: str | None) -> str:
     return re.sub(r"(?<=[省市区县州旗盟])政府$", "人民政府", org)
 
 
-def find_org(text: str, report: ReportSegment) -> str | None:
+def find_org(report: ReportSegment) -> str | None:
     """The organisation: the speaker or issuer in the front matter, else the one the opening sentence speaks
     for (`我代表省人民政府`), else the title's, else the first sentence's subject (`区科技创新局…严格按照…`);
     a bare `省政府` is qualified with the place the title or dateline names."""
@@ -337,7 +337,7 @@ NPC_TERM_START = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988,
 EARLY_MONTHS = 6
 
 
-def _delivery_evidence(text: str, report: ReportSegment) -> list[YearEvidence]:
+def _delivery_evidence(report: ReportSegment) -> list[YearEvidence]:
     """The dateline (`——2016年3月5日在…会议上`), a publication date, the congress session: when the report was
     delivered, hence which year it reviews."""
     out: list[YearEvidence] = []
@@ -447,7 +447,7 @@ def infer_years(text: str, report: ReportSegment) -> ReportMeta:
     t_report, t_plan, placeholder = title_years(report.title)
     starts = [s.start for s in report.sentences]  # for finding the sentence at an offset
     events = _events(text, report, starts)
-    evidence = (_title_evidence(report) + _delivery_evidence(text, report) + _heading_evidence(report, starts)
+    evidence = (_title_evidence(report) + _delivery_evidence(report) + _heading_evidence(report, starts)
                 + events + _dated_sentences(report, events) + _weekday_evidence(text, report, starts))
     scores = _reviewed_year_scores(evidence)
     report_year: int | None = None
@@ -475,7 +475,7 @@ def infer_years(text: str, report: ReportSegment) -> ReportMeta:
     if overruled:
         notes.append("disagreed: " + ", ".join(_describe(e) for e in overruled[:5]))
     return ReportMeta(
-        org_name=find_org(text, report),
+        org_name=find_org(report),
         report_year=report_year,
         plan_year=plan_year,
         year_evidence="; ".join(notes),

@@ -535,9 +535,10 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-# Every mention row quotes its sentence, so a "sentence" with no stop mark in it (a flattened table: 200,000
-# characters, 20,000 numbers) made 20,000 copies of itself: 12 GB. Real sentences are under 500 characters; a
-# longer run is cut after its last clause mark before this length, or at this length when it has none.
+# Every mention row quotes its sentence, so a "sentence" with no stop mark in it (a flattened table of
+# thousands of numbers) would be copied once per number into the lake: memory and disk quadratic in its
+# length (docs/BENCHMARKS.md, "Documents of any shape"). Real sentences are under 500 characters; a longer run
+# is cut after its last clause mark before this length, or at this length when it has none.
 MAX_SENTENCE_CHARS = 1000
 CLAUSE_MARK_RE = re.compile(r"[，,、：:）)]")
 

@@ -18,8 +18,8 @@ from pipeline.stages import format_summary, summarize
 
 DAG_ID = "annual_reports_nightly"
 # Task processes Airflow may run at once ([core] parallelism). Airflow's own default, 32, makes the
-# LocalExecutor start 32 worker processes up front (4-5 GB on a 2-core machine) for a DAG that runs one task at
-# a time; AIRFLOW__CORE__PARALLELISM in the environment overrides this.
+# LocalExecutor start 32 worker processes up front, gigabytes of memory for a DAG that runs one task at a time
+# (docs/BENCHMARKS.md); AIRFLOW__CORE__PARALLELISM in the environment overrides this.
 DEFAULT_PARALLELISM = 4
 
 

@@ -12,12 +12,15 @@ from pipeline.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def smtp_from_airflow(conn_id: str = "smtp_default") -> dict | None:
-    """SMTP settings from an Airflow connection, or None when it is not defined."""
+SMTP_CONN_ID = "smtp_default"
+
+
+def smtp_from_airflow() -> dict | None:
+    """SMTP settings from the Airflow connection `smtp_default`, or None when it is not defined."""
     try:
         from airflow.sdk import BaseHook
 
-        conn = BaseHook.get_connection(conn_id)
+        conn = BaseHook.get_connection(SMTP_CONN_ID)
     except Exception:  # the connection is optional: no connection means no e-mail
         return None
     if not conn.host:

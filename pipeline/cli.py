@@ -19,7 +19,7 @@ import duckdb
 import typer
 
 from pipeline.settings import Settings
-from pipeline.stages import RunLocked, describe_repair, format_summary, run_all, summarize
+from pipeline.stages import RunLocked, format_summary, run_all, summarize
 from pipeline.transform import NoSpaceLeft
 
 app = typer.Typer(help="The annual-reports warehouse: landing → ingest → lake → dbt → quality → reports.",
@@ -49,7 +49,8 @@ class ParsingBar:
             typer.echo(message, err=True)
         self.last_line_at = time.time()
 
-    def update(self, _result: dict, total: int) -> None:
+    def update(self, total: int) -> None:
+        """One more document parsed, of `total`."""
         if self.quiet:
             return
         if self.bar is None:
@@ -101,13 +102,13 @@ def run(landing: Path | None = LandingOpt, warehouse: Path | None = WarehouseOpt
         raise typer.Exit(code=1) from exc
     finally:
         bar.close()
-    typer.echo(f"run {out['run_id']}: parsed {out['parsed']} document(s), {out['quarantined']} quarantined"
-               + ("; nothing changed, the published warehouse was kept" if out["skipped"] else ""))
-    if out["lake_repair"]["damaged_batches"]:
-        typer.echo(describe_repair(out["lake_repair"]))
-    if out["publish"] and not out["publish"]["complete"]:
-        typer.echo(f"publish: {len(out['publish']['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
-    typer.echo(format_summary(out["summary"]))
+    typer.echo(f"run {out.run_id}: parsed {out.parsed} document(s), {out.quarantined} quarantined"
+               + ("; nothing changed, the published warehouse was kept" if out.skipped else ""))
+    if out.lake_repair.damaged_batches:
+        typer.echo(out.lake_repair.describe())
+    if out.publish and not out.publish.complete:
+        typer.echo(f"publish: {len(out.publish.delivery.failed)} e-mail(s) failed; the next run sends them again")
+    typer.echo(format_summary(out.summary))
 
 
 @app.command()
@@ -125,13 +126,13 @@ def reprocess(landing: Path | None = LandingOpt, warehouse: Path | None = Wareho
         raise typer.Exit(code=75) from exc
     finally:
         bar.close()
-    typer.echo(f"reprocessed: parsed {out['parsed']} document(s), {out['quarantined']} quarantined")
-    typer.echo(format_summary(out["summary"]))
+    typer.echo(f"reprocessed: parsed {out.parsed} document(s), {out.quarantined} quarantined")
+    typer.echo(format_summary(out.summary))
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """The published warehouse, read-only, with no access to files or extensions beyond it; `marts` is the
-    default schema (`from dim_report`), the others are named (`staging.stg_lake__owners`)."""
+    default schema (`from dim_report`), the others are named (`staging.stg_lake__reports`)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `warehouse run` (or `make run`) first")
     con = duckdb.connect(str(path), read_only=True, config={

@@ -1,6 +1,6 @@
 """The nightly run, stage by stage. The Airflow DAG and the `warehouse` CLI call exactly these functions.
 
-landing → discover → ingest (per document, parallel) → lake → build (dbt into a candidate file)
+landing → discover → ingest (in batches of documents, parallel) → lake → build (dbt into a candidate file)
 → validate (GX + finding lifecycle, dbt builds the quality marts) → promote (atomic rename) → publish
 (owner reports, e-mail).
 """
@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import duckdb
 import yaml
@@ -28,6 +29,11 @@ from ingest.stage import current_document_paths, discover, ingest_batch
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.transform import run_dbt
 
+if TYPE_CHECKING:
+    from expectations.validate import CarriedSuite
+    from publish.delivery import Delivery
+    from publish.owner_reports import OwnerReport
+
 DQ_SELECTOR = "tag:dq"
 # How a skipped build explains itself (the DAG's skip message and `make run` look for it).
 UNCHANGED_REASON = "inputs unchanged since run"
@@ -36,14 +42,80 @@ BUILD_CODE_GLOBS = ("dbt_project/**/*.sql", "dbt_project/**/*.yml", "dbt_project
                     "expectations/**/*.json", "expectations/**/*.py", "publish/**/*.py", "publish/templates/*")
 # The engines that run that code: an upgrade may change what the same SQL or suite produces.
 BUILD_ENGINES = ("dbt-core", "dbt-duckdb", "duckdb", "great-expectations")
+_T = TypeVar("_T")
 
 
 class RunLocked(RuntimeError):
     """Another run holds the pipeline lock."""
 
 
-def new_run_id(prefix: str = "cli") -> str:
-    return f"{prefix}__{datetime.now(UTC).strftime('%Y-%m-%dT%H-%M-%S-%fZ')}"
+# --- what each stage returns ----------------------------------------------------------------------------
+# Plain dataclasses of simple fields: the CLI and the tests read them as attributes; the DAG hands them to
+# XCom as dicts (`dataclasses.asdict`, in dags/), since Airflow deserializes only classes it is told to allow.
+
+@dataclass(frozen=True, slots=True)
+class LakeRepair:
+    """The lake check before a run: the batches dropped for a file missing or damaged, and the documents
+    they held (parsed again from the landed bytes)."""
+    damaged_batches: int = 0
+    damaged_files: int = 0
+    documents: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return (f"lake: {self.damaged_files} damaged or missing file(s) in {self.damaged_batches} batch(es) "
+                f"dropped; their documents are parsed again from the landed bytes")
+
+
+BuildMode = Literal["full", "incremental"]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The build stage: a candidate built in `mode`, or no build at all (`mode` None, `reason` says why)."""
+    mode: BuildMode | None
+    reason: str | None = None
+    candidate: str | None = None
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)  # dbt status → nodes
+
+    @property
+    def skipped(self) -> bool:
+        return self.mode is None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateResult:
+    findings: int
+    expectations: int
+    failed_expectations: int
+    # after an incremental build: suite → what it validated and what it carried from the published run
+    carried_forward: dict[str, CarriedSuite]
+    gx_seconds: float
+    dbt_seconds: float
+    dbt_docs_seconds: float
+    dbt_docs_kept: bool  # the docs of the same build code were kept, not generated again
+    data_docs: str
+    dbt_docs: str
+
+
+@dataclass(frozen=True, slots=True)
+class PromoteResult:
+    warehouse: str
+    previous: str | None  # the warehouse it replaced, kept for a roll-back
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What the publish stage paid of the debt the last promotion left (nothing: `published_run` None)."""
+    published_run: str | None = None
+    reports: tuple[OwnerReport, ...] = ()
+    overview: str | None = None
+    delivery: Delivery | None = None
+    complete: bool = True
+
+
+def new_run_id() -> str:
+    return f"cli__{datetime.now(UTC).strftime('%Y-%m-%dT%H-%M-%S-%fZ')}"
 
 
 def safe_run_id(run_id: str | None) -> str:
@@ -120,7 +192,7 @@ def write_owners(settings: Settings, lake: Lake) -> None:
     lake.write_rows("owners", "owners", rows)
 
 
-def repair_lake(settings: Settings) -> dict:
+def repair_lake(settings: Settings) -> LakeRepair:
     """Check every committed batch of the lake against the checksums recorded when it was written; drop the
     damaged ones (a file missing, truncated or rotted), so the next discover parses their documents again
     from the landed bytes. Under the exclusive run lock. Returns what was dropped."""
@@ -129,7 +201,7 @@ def repair_lake(settings: Settings) -> dict:
     lake.drop_uncommitted()
     damaged = lake.damaged_batches()
     if not damaged:
-        return {"damaged_batches": 0, "damaged_files": 0, "documents": []}
+        return LakeRepair()
     import pyarrow.parquet as pq
 
     documents: list[str] = []
@@ -137,13 +209,7 @@ def repair_lake(settings: Settings) -> dict:
         if "documents" not in tables:
             documents += pq.read_table(lake.batch_path("documents", batch), columns=["document_id"]).column(0).to_pylist()
     lake.drop_batches(sorted(damaged))
-    return {"damaged_batches": len(damaged), "damaged_files": sum(len(t) for t in damaged.values()),
-            "documents": sorted(documents)}
-
-
-def describe_repair(repair: dict) -> str:
-    return (f"lake: {repair['damaged_files']} damaged or missing file(s) in {repair['damaged_batches']} batch(es) "
-            f"dropped; their documents are parsed again from the landed bytes")
+    return LakeRepair(len(damaged), sum(len(t) for t in damaged.values()), tuple(sorted(documents)))
 
 
 def discover_stage(settings: Settings, run_id: str, repair: bool = True) -> list[dict]:
@@ -216,7 +282,7 @@ def _ingest_batch_unlocked(settings: Settings, batch: list[dict]) -> list[dict]:
 
 
 def ingest_all(settings: Settings, documents: list[dict], workers: int | None = None,
-               progress: Callable[[dict], None] | None = None) -> list[dict]:
+               progress: Callable[[], None] | None = None) -> list[dict]:
     """Parse documents in batches in a process pool (the CLI's equivalent of Airflow's mapped ingest task).
 
     The caller holds the run lock. `progress` is called once per document, as its batch completes.
@@ -229,7 +295,7 @@ def ingest_all(settings: Settings, documents: list[dict], workers: int | None = 
         for result in batch_results:
             results.append(result)
             if progress:
-                progress(result)
+                progress()
 
     if workers == 1 or len(batches) <= 1:
         for batch in batches:
@@ -280,8 +346,9 @@ ParsedFiles = dict[tuple[str, str], bytes]
 def _parsed_files(lake: Lake) -> ParsedFiles:
     """Every parsed lake file → a line of its name, size and mtime (documents are written once, atomically).
 
-    One `os.scandir` per table folder, in path order: at 10,000 reports (51,000 files) this walk runs on
-    every night, and `Path.rglob` with a `stat` and `relative_to` per file took 0.9 s of it (now 0.4 s).
+    One `os.scandir` per table folder, in path order, keyed by (table, name): the walk runs every night over
+    every lake file (51,000 at 10,000 reports), where a `Path` object, `stat` and `relative_to` per file cost
+    twice as much (docs/BENCHMARKS.md).
     """
     out: ParsedFiles = {}
     prefix = lake.parsed_dir.relative_to(lake.root).as_posix()
@@ -372,14 +439,14 @@ def _inputs_path(candidate: Path) -> Path:
     return candidate.with_name(candidate.name + ".inputs.json")
 
 
-def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
+def build_stage(settings: Settings, run_id: str, force: bool = False) -> BuildResult:
     """dbt build (models + tests, quality marts excluded) into a candidate file.
 
     When nothing the warehouse depends on changed since the published build (the nightly no-op), nothing
     is built: the result says `skipped` and the later stages leave the published warehouse as it is. When
     only the lake changed (new documents landed), the candidate starts as a copy of the published file and
-    the incremental models add and drop documents (`mode: incremental`); otherwise, or with `force`, it is
-    built from scratch (`mode: full`).
+    the incremental models add and drop documents (mode `incremental`); otherwise, or with `force`, it is
+    built from scratch (mode `full`).
     """
     candidate = candidate_path(settings)
     lake = lake_of(settings)
@@ -389,8 +456,7 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
     fingerprint = _inputs_digest(lake, run_id, parsed_files, code)
     published = read_build_state(settings.warehouse_path)
     if not force and published.get("fingerprint") == fingerprint:
-        return {"skipped": True, "reason": f"{UNCHANGED_REASON} {published.get('run_id')}",
-                "candidate": None, "seconds": 0.0, "statuses": {}}
+        return BuildResult(None, reason=f"{UNCHANGED_REASON} {published.get('run_id')}")
     candidate.parent.mkdir(parents=True, exist_ok=True)
     discard_candidate(settings)
     with _candidate_discarded_on_failure(settings):
@@ -398,14 +464,14 @@ def build_stage(settings: Settings, run_id: str, force: bool = False) -> dict:
 
 
 def _build_candidate(settings: Settings, run_id: str, lake: Lake, parsed_files: ParsedFiles, code: str,
-                     fingerprint: str, published: dict, force: bool) -> dict:
+                     fingerprint: str, published: dict, force: bool) -> BuildResult:
     """`build_stage` past its skip check: the candidate, a copy of the published file or fresh, then dbt."""
     candidate = candidate_path(settings)
     incremental = (not force and bool(published) and published.get("build_code") == code
                    and published.get("batches_digest")
                    == loaded_batches_digest(parsed_files, published.get("batches", []))
                    and not _documents_moved(settings.warehouse_path, current_document_paths(lake)))
-    mode = "incremental" if incremental else "full"
+    mode: BuildMode = "incremental" if incremental else "full"
     if incremental:
         copy_atomic(settings.warehouse_path, candidate)
     batches = _committed_batches(parsed_files)
@@ -414,8 +480,7 @@ def _build_candidate(settings: Settings, run_id: str, lake: Lake, parsed_files: 
         "batches": batches, "batches_digest": loaded_batches_digest(parsed_files, batches),
         "base_run_id": published.get("run_id") if incremental else None}), encoding="utf-8")
     result = run_dbt(["build", "--exclude", DQ_SELECTOR], settings.dbt_project_dir, candidate, lake)
-    return {"skipped": False, "mode": mode, "candidate": str(candidate),
-            "seconds": round(result.seconds, 2), "statuses": result.statuses}
+    return BuildResult(mode, candidate=str(candidate), seconds=round(result.seconds, 2), statuses=result.statuses)
 
 
 def discard_candidate(settings: Settings) -> None:
@@ -463,13 +528,13 @@ def _documents_moved(warehouse: Path, current: dict[str, str]) -> bool:
     return any(current.get(doc, path) != path for doc, path in _published_paths(warehouse).items())
 
 
-def validate_stage(settings: Settings, run_id: str) -> dict:
+def validate_stage(settings: Settings, run_id: str) -> ValidateResult:
     """GX over the candidate; store results and this run's findings in the lake; build the quality marts."""
     with _candidate_discarded_on_failure(settings):
         return _validate_candidate(settings, run_id)
 
 
-def _validate_candidate(settings: Settings, run_id: str) -> dict:
+def _validate_candidate(settings: Settings, run_id: str) -> ValidateResult:
     from expectations.validate import extraction_findings, validate_warehouse, with_finding_keys
 
     lake = lake_of(settings)
@@ -489,11 +554,11 @@ def _validate_candidate(settings: Settings, run_id: str) -> dict:
     dbt_docs, docs_kept = generate_dbt_docs(settings, candidate, inputs.get("build_code"))
     docs_seconds = time.perf_counter() - started
     failed = [r for r in outcome.results if not r["success"]]
-    return {"findings": len(findings), "expectations": len(outcome.results), "failed_expectations": len(failed),
-            "carried_forward": outcome.carried,
-            "gx_seconds": round(gx_seconds, 2), "dbt_seconds": round(result.seconds, 2),
-            "dbt_docs_seconds": round(docs_seconds, 2), "dbt_docs_kept": docs_kept,
-            "data_docs": str(docs_dir / "index.html"), "dbt_docs": str(dbt_docs)}
+    return ValidateResult(
+        findings=len(findings), expectations=len(outcome.results), failed_expectations=len(failed),
+        carried_forward=outcome.carried, gx_seconds=round(gx_seconds, 2), dbt_seconds=round(result.seconds, 2),
+        dbt_docs_seconds=round(docs_seconds, 2), dbt_docs_kept=docs_kept, data_docs=str(docs_dir / "index.html"),
+        dbt_docs=str(dbt_docs))
 
 
 def validation_baseline(settings: Settings, inputs: dict):  # type: ignore[no-untyped-def]
@@ -526,7 +591,7 @@ def generate_dbt_docs(settings: Settings, database: Path, build_code: str | None
 
     The docs describe models and columns only (dbt-duckdb's catalog has names, types and comments, no row
     counts), so docs generated from the same build code (project, suites, engine versions) are kept rather
-    than regenerated: a dbt process less on most nights (4 s). Returns the page and whether it was kept.
+    than regenerated: a dbt process less on most nights. Returns the page and whether it was kept.
     """
     import shutil
 
@@ -560,7 +625,7 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def promote_stage(settings: Settings, run_id: str) -> dict:
+def promote_stage(settings: Settings, run_id: str) -> PromoteResult:
     """Move the candidate over the published warehouse in one rename, keeping the previous file.
 
     Readers holding the old file open keep reading it (the inode lives on); new readers see the new one.
@@ -583,7 +648,7 @@ def promote_stage(settings: Settings, run_id: str) -> dict:
     os.replace(candidate, published)
     inputs.unlink(missing_ok=True)
     record_promoted(lake_of(settings), run_id)
-    return {"warehouse": str(published), "previous": str(previous) if previous.exists() else None}
+    return PromoteResult(str(published), str(previous) if previous.exists() else None)
 
 
 def record_promoted(lake: Lake, run_id: str) -> None:
@@ -639,7 +704,7 @@ def drop_unpublished_quality(settings: Settings, run_id: str) -> list[str]:
     return sorted(dropped)
 
 
-def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> dict:
+def publish_stage(settings: Settings, smtp: dict | None = None) -> PublishResult:
     """Finish the publication the last promoted run owes: owner reports (HTML + CSV) from the published
     warehouse, the overview, and e-mail when SMTP is configured.
 
@@ -654,23 +719,22 @@ def publish_stage(settings: Settings, run_id: str, smtp: dict | None = None) -> 
     state_path = _publish_state_path(settings)
     owed = _read_json(state_path)
     if not owed:
-        return {"published_run": None, "reports": [], "overview": None, "delivery": None, "complete": True}
+        return PublishResult()
     published_run = read_build_state(settings.warehouse_path).get("run_id")
     if owed.get("run_id") != published_run:  # the run that noted it was killed before its rename
         state_path.unlink(missing_ok=True)
-        return {"published_run": None, "reports": [], "overview": None, "delivery": None, "complete": True}
+        return PublishResult()
     reports = write_owner_reports(settings.warehouse_path, settings.reports_dir, published_run)
     overview = build_overview(settings.warehouse_path, settings.reports_dir, published_run)
     already = set(owed.get("sent") or [])
     delivery = deliver([r for r in reports if not r.email or r.email not in already],
                        smtp if smtp is not None else smtp_from_settings(settings))
-    sent = sorted(already | set(delivery["sent"]))
-    if delivery["failed"]:
+    sent = sorted(already | set(delivery.sent))
+    if delivery.failed:
         write_bytes_atomic(state_path, json.dumps({"run_id": published_run, "sent": sent}).encode())
     else:
         state_path.unlink(missing_ok=True)
-    return {"published_run": published_run, "reports": [asdict(r) for r in reports], "overview": str(overview),
-            "delivery": delivery, "complete": not delivery["failed"]}
+    return PublishResult(published_run, tuple(reports), str(overview), delivery, complete=not delivery.failed)
 
 
 def smtp_from_settings(settings: Settings) -> dict | None:
@@ -686,7 +750,45 @@ SUMMARY_TABLES = ["dim_document", "dim_report", "fct_metric", "fct_plan_target",
                   "fct_plan_attainment", "fct_dq_finding", "agg_dq_by_owner", "fct_gx_result", "ingest_ledger"]
 
 
-def summarize(settings: Settings) -> dict:
+@dataclass(frozen=True, slots=True)
+class CheckFindings:
+    check: str
+    severity: str
+    open: int
+    new: int
+    resolved: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedFile:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """Rows per mart, findings per check and where the warehouse and its reports are."""
+    rows: dict[str, int]  # mart → rows
+    findings: tuple[CheckFindings, ...]
+    ledger: dict[str, int]  # ledger status → landed paths
+    quarantined: tuple[QuarantinedFile, ...]
+    linked_mentions: int  # metric mentions linked to a canonical metric
+    mentions: int
+    # `unclear` relations are no findings (the parts may cover the total only in part): counted here instead.
+    total_checks: dict[str, int]  # consistent / mismatch / unclear → relations
+    warehouse: str
+    reports_dir: str
+    quality_reports: str
+    data_docs: str
+    dbt_docs: str
+    overview: str
+
+    @property
+    def linked_share(self) -> float | None:
+        return round(self.linked_mentions / self.mentions, 4) if self.mentions else None
+
+
+def summarize(settings: Settings) -> RunSummary:
     """Rows per mart, findings per check and the paths of what was built (read-only)."""
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         rows = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in SUMMARY_TABLES}
@@ -699,50 +801,70 @@ def summarize(settings: Settings) -> dict:
         totals = dict(con.execute("select status, count(*) from marts.fct_total_check group by all").fetchall())
         quarantined = con.execute("select source_file, reason from marts.ingest_ledger where status = 'quarantined' "
                                   "order by source_file").fetchall()
-    return {
-        "rows": rows,
-        "findings": [{"check": c, "severity": s, "open": o, "new": n, "resolved": r} for c, s, o, n, r in findings],
-        "ledger": ledger,
-        "quarantined": [{"file": f, "reason": r} for f, r in quarantined],
-        "metric_links": {"linked": linked, "mentions": mentions,
-                         "share": round(linked / mentions, 4) if mentions else None},
-        # `unclear` relations are no findings (the parts may cover the total only in part): counted here instead.
-        "total_checks": {status: totals.get(status, 0) for status in ("consistent", "mismatch", "unclear")},
-        "warehouse": str(settings.warehouse_path),
-        "reports_dir": str(settings.reports_dir),
-        "quality_reports": str(settings.reports_dir / "quality"),
-        "data_docs": str(settings.reports_dir / "data_docs" / "index.html"),
-        "dbt_docs": str(settings.reports_dir / "dbt_docs" / "index.html"),
-        "overview": str(settings.reports_dir / "overview" / "index.html"),
-    }
+    return RunSummary(
+        rows=rows, findings=tuple(CheckFindings(*f) for f in findings), ledger=ledger,
+        quarantined=tuple(QuarantinedFile(*q) for q in quarantined), linked_mentions=linked, mentions=mentions,
+        total_checks={status: totals.get(status, 0) for status in ("consistent", "mismatch", "unclear")},
+        warehouse=str(settings.warehouse_path), reports_dir=str(settings.reports_dir),
+        quality_reports=str(settings.reports_dir / "quality"),
+        data_docs=str(settings.reports_dir / "data_docs" / "index.html"),
+        dbt_docs=str(settings.reports_dir / "dbt_docs" / "index.html"),
+        overview=str(settings.reports_dir / "overview" / "index.html"))
 
 
-def format_summary(summary: dict) -> str:
+def format_summary(summary: RunSummary) -> str:
     lines = ["Rows per mart:"]
-    lines += [f"  marts.{t:<22} {n:>8}" for t, n in summary["rows"].items()]
-    lines.append("Ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["ledger"].items())))
-    if summary["quarantined"]:
+    lines += [f"  marts.{t:<22} {n:>8}" for t, n in summary.rows.items()]
+    lines.append("Ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.ledger.items())))
+    if summary.quarantined:
         lines.append("Quarantined files (not read; listed in the default owner's quality report):")
-        lines += [f"  {q['file']}: {q['reason']}" for q in summary["quarantined"]]
-    links = summary["metric_links"]
-    lines.append(f"Canonical metrics: {links['linked']} of {links['mentions']} mentions linked"
-                 + (f" ({links['share']:.0%})" if links["share"] is not None else ""))
-    checks = summary["total_checks"]
+        lines += [f"  {q.file}: {q.reason}" for q in summary.quarantined]
+    share = summary.linked_share
+    lines.append(f"Canonical metrics: {summary.linked_mentions} of {summary.mentions} mentions linked"
+                 + (f" ({share:.0%})" if share is not None else ""))
+    checks = summary.total_checks
     lines.append(f"Totals with parts: {checks['consistent']} consistent, {checks['mismatch']} mismatch, "
                  f"{checks['unclear']} unclear (parts that may cover the total only in part; not findings)")
     lines.append("Findings per check (open / new / resolved):")
-    lines += [f"  {f['check']:<34} {f['severity']:<8} {f['open']:>5} {f['new']:>5} {f['resolved']:>5}"
-              for f in summary["findings"]] or ["  (none)"]
-    lines.append(f"Warehouse:       {summary['warehouse']}")
-    lines.append(f"Quality reports: {summary['quality_reports']}")
-    lines.append(f"GX Data Docs:    {summary['data_docs']}")
-    lines.append(f"dbt docs:        {summary['dbt_docs']}")
-    lines.append(f"Overview:        {summary['overview']}")
+    lines += [f"  {f.check:<34} {f.severity:<8} {f.open:>5} {f.new:>5} {f.resolved:>5}"
+              for f in summary.findings] or ["  (none)"]
+    lines.append(f"Warehouse:       {summary.warehouse}")
+    lines.append(f"Quality reports: {summary.quality_reports}")
+    lines.append(f"GX Data Docs:    {summary.data_docs}")
+    lines.append(f"dbt docs:        {summary.dbt_docs}")
+    lines.append(f"Overview:        {summary.overview}")
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A whole run (`run_all`): each stage's result (None for a stage that did not run), their seconds, and the
+    summary of the warehouse it left."""
+    run_id: str
+    timings: dict[str, float]  # stage → seconds, for the stages that ran
+    lake_repair: LakeRepair
+    ingest: tuple[dict, ...]  # one `documents` row per document parsed (status, reason, counts, seconds)
+    build: BuildResult
+    validate: ValidateResult | None
+    promote: PromoteResult | None
+    publish: PublishResult | None  # None when no publication was owed
+    summary: RunSummary
+
+    @property
+    def parsed(self) -> int:
+        return len(self.ingest)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(r["status"] == "quarantined" for r in self.ingest)
+
+    @property
+    def skipped(self) -> bool:
+        return self.build.skipped
+
+
 def reprocess(settings: Settings, progress: Callable[[str], None] | None = None,
-              doc_progress: Callable[[dict, int], None] | None = None) -> dict:
+              doc_progress: Callable[[int], None] | None = None) -> RunResult:
     """Parse every landed document again (after a grammar change without a version bump), then rebuild.
 
     The current parse is moved aside first and restored if the run fails, so a failed reprocess loses nothing.
@@ -765,65 +887,64 @@ def reprocess(settings: Settings, progress: Callable[[str], None] | None = None,
     return out
 
 
-def describe_carried(carried: dict[str, dict]) -> str:
+def describe_carried(carried: dict[str, CarriedSuite]) -> str:
     """One line on what an incremental validation checked and what it took from the published run."""
     parts = []
     for suite, c in sorted(carried.items()):
-        if "validated_whole" in c:
-            parts.append(f"{suite} whole ({c['validated_whole']})")
-            continue
-        what = "documents" if "validated_documents" in c else "rows"
-        parts.append(f"{suite} {c[f'validated_{what}']} {what} (+{c[f'removed_{what}']} removed)")
-    kept = sum(c.get("carried_findings", 0) for c in carried.values())
+        if c.validated_whole is not None:
+            parts.append(f"{suite} whole ({c.validated_whole})")
+        else:
+            parts.append(f"{suite} {c.validated} {c.unit} (+{c.removed} removed)")
+    kept = sum(c.carried_findings for c in carried.values())
     return f"only changes validated: {', '.join(parts)}; {kept} findings carried from the published run"
 
 
 def run_all(settings: Settings, run_id: str | None = None, progress: Callable[[str], None] | None = None,
-            doc_progress: Callable[[dict, int], None] | None = None, force: bool = False) -> dict:
+            doc_progress: Callable[[int], None] | None = None, force: bool = False) -> RunResult:
     """The whole nightly run without Airflow (the `warehouse run` command; the benchmark times it too).
 
-    Returns the seconds and the output of every stage that ran (`timings`, `outputs`) besides the summary.
-    """
+    `progress` gets one line as each stage ends; `doc_progress` the number of documents to parse, once per
+    document parsed."""
     run_id = run_id or new_run_id()
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
-    outputs: dict[str, object] = {}
 
-    def timed(stage: str, fn: Callable, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def timed(stage: str, fn: Callable[..., _T], *args: object, **kwargs: object) -> _T:
         started = time.perf_counter()
-        outputs[stage] = fn(*args, **kwargs)
+        out = fn(*args, **kwargs)
         timings[stage] = time.perf_counter() - started
-        return outputs[stage]
+        return out
 
+    validated: ValidateResult | None = None
+    promoted: PromoteResult | None = None
     with run_lock(settings):
         repair = timed("repair", repair_lake, settings)
-        if repair["damaged_batches"]:
-            say(describe_repair(repair))
+        if repair.damaged_batches:
+            say(repair.describe())
         todo = timed("discover", discover_stage, settings, run_id, repair=False)
         say(f"discover: {len(todo)} new document(s) to parse")
         parsed = timed("ingest", ingest_all, settings, todo,
-                       progress=(lambda result: doc_progress(result, len(todo))) if doc_progress else None)
-        quarantined = [p for p in parsed if p["status"] == "quarantined"]
-        say(f"ingest: {len(parsed) - len(quarantined)} parsed, {len(quarantined)} quarantined")
+                       progress=(lambda: doc_progress(len(todo))) if doc_progress else None)
+        quarantined = sum(p["status"] == "quarantined" for p in parsed)
+        say(f"ingest: {len(parsed) - quarantined} parsed, {quarantined} quarantined")
         built = timed("build", build_stage, settings, run_id, force=force)
-        if built["skipped"]:
-            say(f"build: skipped, {built['reason']}: the published warehouse and reports stay as they are")
+        if built.skipped:
+            say(f"build: skipped, {built.reason}: the published warehouse and reports stay as they are")
         else:
-            say(f"build: {built['mode']} build done in {timings['build']:.1f}s")
-            for stage, fn in (("validate", validate_stage), ("promote", promote_stage)):
-                timed(stage, fn, settings, run_id)
-                say(f"{stage}: done in {timings[stage]:.1f}s")
-                if stage == "validate" and outputs["validate"]["carried_forward"]:
-                    say(f"validate: {describe_carried(outputs['validate']['carried_forward'])}")
-        published = timed("publish", publish_stage, settings, run_id)  # also what an earlier run left undone
-        if published["published_run"] == run_id:
+            say(f"build: {built.mode} build done in {timings['build']:.1f}s")
+            validated = timed("validate", validate_stage, settings, run_id)
+            say(f"validate: done in {timings['validate']:.1f}s")
+            if validated.carried_forward:
+                say(f"validate: {describe_carried(validated.carried_forward)}")
+            promoted = timed("promote", promote_stage, settings, run_id)
+            say(f"promote: done in {timings['promote']:.1f}s")
+        published = timed("publish", publish_stage, settings)  # also what an earlier run left undone
+        if published.published_run == run_id:
             say(f"publish: done in {timings['publish']:.1f}s")
-        elif published["published_run"]:
-            say(f"publish: finished the publication of run {published['published_run']}, left undone")
-        if not published["complete"]:
-            say(f"publish: {len(published['delivery']['failed'])} e-mail(s) failed; the next run sends them again")
-    summary = summarize(settings)
-    return {"run_id": run_id, "timings": timings, "outputs": outputs, "parsed": len(parsed),
-            "quarantined": len(quarantined), "skipped": built["skipped"],
-            "publish": published if published["published_run"] else None, "lake_repair": repair,
-            "summary": summary}
+        elif published.published_run:
+            say(f"publish: finished the publication of run {published.published_run}, left undone")
+        if not published.complete:
+            say(f"publish: {len(published.delivery.failed)} e-mail(s) failed; the next run sends them again")
+    return RunResult(run_id=run_id, timings=timings, lake_repair=repair, ingest=tuple(parsed), build=built,
+                     validate=validated, promote=promoted,
+                     publish=published if published.published_run else None, summary=summarize(settings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -42,28 +43,44 @@ def _send(msg: EmailMessage, smtp: dict) -> None:
         server.send_message(msg)
 
 
-def deliver(reports: list[OwnerReport], smtp: dict | None, retries: int = 3, backoff: float = 1.0) -> dict:
-    """Send each owner with findings, quarantined files (or notify_clean) their report; returns sent/skipped/failed
-    lists."""
-    outcome: dict = {"configured": smtp is not None, "sent": [], "skipped": [], "failed": []}
+@dataclass(frozen=True, slots=True)
+class FailedSend:
+    to: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What `deliver` did: `configured` is False without SMTP (every report skipped)."""
+    configured: bool
+    sent: tuple[str, ...] = ()  # e-mail addresses
+    skipped: tuple[str, ...] = ()  # owners: no address, or nothing to tell and no wish for clean reports
+    failed: tuple[FailedSend, ...] = ()
+
+
+def deliver(reports: list[OwnerReport], smtp: dict | None, retries: int = 3, backoff: float = 1.0) -> Delivery:
+    """Send each owner with findings, quarantined files (or notify_clean) their report; a send that fails
+    `retries` times is reported, not raised."""
     if smtp is None:
-        outcome["skipped"] = [r.owner for r in reports]
-        return outcome
+        return Delivery(False, skipped=tuple(r.owner for r in reports))
+    sent: list[str] = []
+    skipped: list[str] = []
+    failed: list[FailedSend] = []
     for report in reports:
         if not report.email or (report.n_findings == 0 and report.n_resolved == 0 and report.n_quarantined == 0
                                 and not report.notify_clean):
-            outcome["skipped"].append(report.owner)
+            skipped.append(report.owner)
             continue
         msg = build_message(report, smtp.get("sender") or "annual-reports@localhost")
         for attempt in range(1, retries + 1):
             try:
                 _send(msg, smtp)
-                outcome["sent"].append(report.email)
+                sent.append(report.email)
                 break
             except (OSError, smtplib.SMTPException) as exc:
                 log.warning("sending to %s failed (attempt %d/%d): %s", report.email, attempt, retries, exc)
                 if attempt == retries:
-                    outcome["failed"].append({"to": report.email, "error": f"{type(exc).__name__}: {exc}"})
+                    failed.append(FailedSend(report.email, f"{type(exc).__name__}: {exc}"))
                 else:
                     time.sleep(backoff * attempt)
-    return outcome
+    return Delivery(True, tuple(sent), tuple(skipped), tuple(failed))

@@ -26,9 +26,10 @@ STATUS_COLOUR = {"met": "#27ae60", "missed": "#e67e22", "no_actual_reported": "#
 STATUS_LABEL = {"met": "met 达成", "missed": "missed 未达成", "no_actual_reported": "no actual reported 未报实际值",
                 "awaiting_report": "awaiting the plan year's report 待报告"}
 # A chart is for looking at: past a handful of lines or a few dozen bars it is neither readable nor cheap
-# (at 10,000 reports the page drew 2,000 lines per chart and 33,000 bars: 17 MB, 6 s). The full data stays
+# (every line and bar is SVG in the page; docs/BENCHMARKS.md has the size it reached). The full data stays
 # one query away in the warehouse and in the CSVs; the captions say what was left out.
 MAX_LINES = len(PALETTE)
+TOP_METRICS = 6  # charts of the most reported canonical metrics
 MAX_BARS = 30
 MAX_RUNS = 30
 MAX_TABLE_ROWS = 60
@@ -170,7 +171,7 @@ def write_csvs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, str]:
     return written
 
 
-def build_overview(warehouse: Path, reports_dir: Path, run_id: str, top_metrics: int = 6) -> Path:
+def build_overview(warehouse: Path, reports_dir: Path, run_id: str) -> Path:
     """Write REPORTS_DIR/overview/<date>/index.html and its CSVs (and a copy as overview/); return the page."""
     out_dir = reports_dir / "overview" / datetime.now(UTC).strftime("%Y-%m-%d")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -184,7 +185,7 @@ def build_overview(warehouse: Path, reports_dir: Path, run_id: str, top_metrics:
     html = Environment(loader=PackageLoader("publish", "templates"), autoescape=select_autoescape(["html", "j2"])) \
         .get_template("overview.html.j2").render(
             run_id=run_id, generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            metrics=metric_sections(values, targets, top_metrics), plan=plan_section(plan),
+            metrics=metric_sections(values, targets, TOP_METRICS), plan=plan_section(plan),
             owners=owners_section(by_owner), max_runs=MAX_RUNS, csvs=csvs,
             linked=readable(linked[0], "count"), mentions=readable(linked[1], "count"))
     page = out_dir / "index.html"

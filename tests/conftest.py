@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +18,9 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
 
 from pipeline.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from pipeline.stages import RunResult
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 # The dev set (the real seed, its gold and the scorer): ../shared on development machines and in CI, where new
@@ -43,6 +47,27 @@ def settings_for(root: Path, landing: Path) -> Settings:
     )
 
 
+def landing_with(root: Path, files: dict[str, str | bytes]) -> Settings:
+    """A landing folder under `root` holding `files` (text written as UTF-8, bytes as they are), and the
+    settings of a warehouse built from it under `root`."""
+    landing = root / "landing"
+    landing.mkdir()
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (landing / name).write_bytes(content)
+        else:
+            (landing / name).write_text(content, encoding="utf-8")
+    return settings_for(root, landing)
+
+
+def warehouse_run(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    """`warehouse run` (the console script) on the landing folder, warehouse, reports and lake of `settings`."""
+    return subprocess.run(
+        [str(BIN / "warehouse"), "run", "--landing", str(settings.landing_dir), "--warehouse",
+         str(settings.warehouse_path), "--reports", str(settings.reports_dir), "--lake", str(settings.lake_dir), *args],
+        env=env_for(settings), capture_output=True, text=True, check=False)
+
+
 def env_for(settings: Settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "AIRFLOW"))}
     env.update({
@@ -56,7 +81,7 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
+def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, RunResult]:
     """The whole pipeline (CLI stages, no Airflow) run once over data/samples."""
     from pipeline.stages import run_all
 
@@ -69,16 +94,8 @@ def samples_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dic
 
 def warehouse_from_texts(root: Path, texts: list[Path]) -> Path:
     """`warehouse run` (the console script) on a landing folder holding copies of `texts`; the warehouse path."""
-    landing = root / "landing"
-    landing.mkdir()
-    for text in texts:
-        shutil.copy(text, landing / text.name)
-    settings = settings_for(root, landing)
-    proc = subprocess.run(
-        [str(BIN / "warehouse"), "run", "--landing", str(landing), "--warehouse", str(settings.warehouse_path),
-         "--reports", str(settings.reports_dir), "--lake", str(settings.lake_dir), "--quiet"],
-        env=env_for(settings), capture_output=True, text=True, check=False,
-    )
+    settings = landing_with(root, {text.name: text.read_bytes() for text in texts})
+    proc = warehouse_run(settings, "--quiet")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return settings.warehouse_path
 

@@ -24,9 +24,8 @@ def test_mentions_link_to_canonical_metrics_longest_alias_first(samples_run) -> 
     links = dict(q(settings, "select number_text, metric_code from marts.fct_metric "
                              "where source_file like '2023_示范区%' and number_text in ('38.6亿元', '3.1%', '1126家')"))
     assert links == {"38.6亿元": "rd_spending", "3.1%": "rd_intensity", "1126家": "high_tech_enterprises"}
-    share = out["summary"]["metric_links"]
-    assert share["linked"] == q(settings, "select count(metric_code) from marts.fct_metric")[0][0] > 0
-    assert 0 < share["share"] < 1
+    assert out.summary.linked_mentions == q(settings, "select count(metric_code) from marts.fct_metric")[0][0] > 0
+    assert 0 < out.summary.linked_share < 1
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +85,7 @@ def test_dbt_docs_describe_every_mart_and_column(samples_run) -> None:
 @pytest.mark.slow
 def test_overview_renders_in_chromium(samples_run, tmp_path) -> None:
     settings, out = samples_run
-    page = out["publish"]["overview"]
+    page = out.publish.overview
     dom = render(page, tmp_path, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count("<svg") >= 5 and "高新技术企业" in dom.stdout and "示范区科技局" in dom.stdout

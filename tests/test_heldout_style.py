@@ -68,7 +68,7 @@ def test_a_title_is_recognised_by_the_greeting_on_the_next_non_blank_line() -> N
 @pytest.mark.parametrize("opening", ["", "各位代表：", "一、"])
 def test_a_sentence_without_stop_marks_is_quoted_in_bounded_pieces(opening: str) -> None:
     # A flattened table is one "sentence" of thousands of numbers; each mention quotes its sentence, so an
-    # unbounded one was copied once per number (200,000 characters x 20,000 numbers: 12 GB in the lake write).
+    # unbounded one would be copied once per number (quadratic in the line's length).
     from ingest.segment import MAX_SENTENCE_CHARS
     line = opening + "".join(f"新增企业{i}家、" for i in range(3000)) + "。"
     parsed = parse_text("前言。\n" + line)

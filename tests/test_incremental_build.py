@@ -97,8 +97,8 @@ def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus)
         shutil.copy(source / name, landing / name)
     settings = settings_for(tmp_path, landing)
     first = run_all(settings, "night-1")
-    assert first["outputs"]["build"]["mode"] == "full"
-    assert first["outputs"]["validate"]["dbt_docs_kept"] is False
+    assert first.build.mode == "full"
+    assert first.validate.dbt_docs_kept is False
     docs_manifest = settings.reports_dir / "dbt_docs" / "manifest.json"
     first_docs = docs_manifest.read_bytes()
 
@@ -116,28 +116,28 @@ def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus)
     second = run_all(settings, "night-2", progress=said.append)
     new_pages = Counter(p.relative_to(pages).parts[0] for p in set(pages.rglob("*.html")) - before)
     assert new_pages == dict.fromkeys(new_pages, 1) and len(new_pages) == 5, new_pages  # one run per suite
-    assert second["outputs"]["build"]["mode"] == "incremental"
-    carried = second["outputs"]["validate"]["carried_forward"]
+    assert second.build.mode == "incremental"
+    carried = second.validate.carried_forward
     assert set(carried) == {"fct_metric", "fct_total_check", "fct_growth_check", "fct_plan_attainment"}
     assert any(line.startswith("validate: only changes validated: fct_growth_check") and "fct_metric 2 documents "
                f"(+{removed} removed)" in line for line in said), said
-    assert all(carried[s]["validated_documents"] == 2 and carried[s]["removed_documents"] == removed
+    assert all(carried[s].unit == "documents" and carried[s].validated == 2 and carried[s].removed == removed
                for s in ("fct_metric", "fct_total_check"))
     if corpus == "generated":  # cross-document rows: only those that changed were validated, the rest carried
         with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
             targets = con.execute("select count(*) from marts.fct_plan_attainment").fetchone()[0]
         attainment = carried["fct_plan_attainment"]
-        assert 0 < attainment["validated_rows"] < targets and attainment["removed_rows"] > 0
-        assert attainment["carried_findings"] > 0
+        assert attainment.unit == "rows" and 0 < attainment.validated < targets and attainment.removed > 0
+        assert attainment.carried_findings > 0
     # Same build code: the docs generated on night 1 still describe every model and column.
-    assert second["outputs"]["validate"]["dbt_docs_kept"] is True
+    assert second.validate.dbt_docs_kept is True
     assert docs_manifest.read_bytes() == first_docs
     page, kept = generate_dbt_docs(settings, settings.warehouse_path, "another build code")
     assert not kept and docs_manifest.read_bytes() != first_docs  # regenerated: a new invocation id at least
 
     # The same lake, built from scratch and validated whole.
     full = build_stage(settings, "night-2-full", force=True)
-    assert full["mode"] == "full"
+    assert full.mode == "full"
     full_file = tmp_path / "full.duckdb"
     shutil.move(candidate_path(settings), full_file)
     # the quality marts from the whole finding history (the published ones merged night 2 into night 1's)
@@ -168,7 +168,7 @@ def test_incremental_night_publishes_what_a_full_rebuild_would(tmp_path, corpus)
     previous = settings.warehouse_path.with_name("warehouse.previous.duckdb")
     night_1 = pq.read_table(lake / "gx_results" / "night-1.parquet").to_pylist()
     distrusted = validate_warehouse(settings.warehouse_path, "distrusted", baseline=Baseline(previous, night_1, []))
-    fell_back = {s for s, c in distrusted.carried.items() if "validated_whole" in c}
+    fell_back = {s for s, c in distrusted.carried.items() if c.validated_whole is not None}
     assert fell_back == {s for s in carried if any(r["suite"] == s and r["unexpected_count"] for r in night_1)}
     assert fell_back or corpus == "samples"  # the samples' first night has nothing to distrust
     assert counts(distrusted.results) == counts(whole.results)
@@ -195,5 +195,5 @@ def test_a_target_leaves_attainment_when_its_plan_year_report_leaves(tmp_path) -
     assert [status for *_, status in attainment()] == ["no_actual_reported", "no_actual_reported"]
     (landing / "results.txt").write_bytes(b"\0" * 64)
     second = run_all(settings, "night-2")
-    assert second["outputs"]["build"]["mode"] == "incremental"
+    assert second.build.mode == "incremental"
     assert attainment() == []

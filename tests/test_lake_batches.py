@@ -163,9 +163,9 @@ def test_a_document_back_in_its_batch_adds_only_its_own_rows(tmp_path) -> None:
         night_1 = con.execute(query).fetchall()
     original = (landing / shared).read_bytes()
     (landing / shared).write_bytes(original + "\n附：修订说明。\n".encode())
-    assert run_all(settings, "night-2")["outputs"]["build"]["mode"] == "incremental"
+    assert run_all(settings, "night-2").build.mode == "incremental"
     (landing / shared).write_bytes(original)
     night_3 = run_all(settings, "night-3")
-    assert night_3["parsed"] == 0 and night_3["outputs"]["build"]["mode"] == "incremental"
+    assert night_3.parsed == 0 and night_3.build.mode == "incremental"
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         assert con.execute(query).fetchall() == night_1

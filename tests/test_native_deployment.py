@@ -18,8 +18,8 @@ import pytest
 import redis
 from sqlalchemy.engine import make_url
 
-from pipeline.native_stack import NativeStack, free_port, listening, postgres_server, redis_server
 from tests.conftest import SAMPLES, settings_for
+from tests.native_stack import NativeStack, free_port, listening, postgres_server, redis_server
 
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")

@@ -21,20 +21,20 @@ def test_second_run_with_nothing_new_keeps_the_published_warehouse(tmp_path) -> 
     landing = _landing_with(tmp_path, names[:1])
     settings = settings_for(tmp_path, landing)
     first = run_all(settings)
-    assert first["skipped"] is False and first["parsed"] == 1
+    assert first.skipped is False and first.parsed == 1
     before = settings.warehouse_path.stat()
 
     again = run_all(settings)
-    assert again["skipped"] is True and again["parsed"] == 0
-    assert "validate" not in again["timings"] and again["publish"] is None
+    assert again.skipped is True and again.parsed == 0
+    assert "validate" not in again.timings and again.publish is None
     after = settings.warehouse_path.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert again["summary"]["rows"] == first["summary"]["rows"]
+    assert again.summary.rows == first.summary.rows
 
     shutil.copy(SAMPLES / names[1], landing / names[1])  # one new file: a real build again
     third = run_all(settings)
-    assert third["skipped"] is False and third["parsed"] == 1
-    assert third["summary"]["rows"]["dim_document"] == first["summary"]["rows"]["dim_document"] + 1
+    assert third.skipped is False and third.parsed == 1
+    assert third.summary.rows["dim_document"] == first.summary.rows["dim_document"] + 1
 
 
 def test_fingerprint_changes_with_owners_and_landed_files_but_not_with_the_clock(tmp_path) -> None:

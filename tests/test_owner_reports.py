@@ -13,23 +13,23 @@ import duckdb
 import pytest
 
 from publish.delivery import deliver
-from publish.owner_reports import OwnerReport, csv_cell_sql
+from publish.owner_reports import csv_cell_sql
 from tests.conftest import assert_not_blank, render
 
 
 @pytest.mark.slow
 def test_owner_report_renders_in_chromium(samples_run, tmp_path) -> None:
     _, out = samples_run
-    report = next(r for r in out["publish"]["reports"] if r["owner"] == "科技创新局数据专员")
-    dom = render(report["html_path"], tmp_path, "--dump-dom")
+    report = next(r for r in out.publish.reports if r.owner == "科技创新局数据专员")
+    dom = render(report.html_path, tmp_path, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert dom.stdout.count('class="finding"') == report["n_findings"] >= 2
+    assert dom.stdout.count('class="finding"') == report.n_findings >= 2
     assert "parts add up to 109场, total says 126场" in dom.stdout
     assert "<mark>126场</mark>" in dom.stdout and "<svg" in dom.stdout
-    assert_not_blank(report["html_path"], tmp_path)
+    assert_not_blank(report.html_path, tmp_path)
 
 
-def testcsv_cell_sqls_that_a_spreadsheet_would_run_are_neutralised() -> None:
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised() -> None:
     cells = {'=HYPERLINK("http://x")': """'=HYPERLINK("http://x")""", "+1+2": "'+1+2", "@SUM(A1)": "'@SUM(A1)",
              "\tcmd": "'\tcmd", "-x": "'-x", "-3.5": "-3.5", "净增-3": "净增-3", None: None}
     with duckdb.connect() as con:
@@ -53,7 +53,7 @@ def smtp_server():
         def __init__(self) -> None:
             self.messages: list[tuple[list[str], bytes]] = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802, ARG002 (aiosmtpd's hook name and signature)
             self.messages.append((list(envelope.rcpt_tos), envelope.content))
             return "250 OK"
 
@@ -69,11 +69,11 @@ def smtp_server():
 def test_publish_emails_each_owner_with_findings(samples_run, smtp_server) -> None:
     settings, out = samples_run
     controller, sink = smtp_server
-    reports = [OwnerReport(**r) for r in out["publish"]["reports"]]
+    reports = list(out.publish.reports)
     smtp = {"host": "127.0.0.1", "port": controller.port, "sender": "dq@example.org"}
     outcome = deliver(reports, smtp)
     with_findings = {r.email for r in reports if r.n_findings or r.n_resolved or r.notify_clean}
-    assert set(outcome["sent"]) == with_findings and outcome["failed"] == []
+    assert set(outcome.sent) == with_findings and outcome.failed == ()
     assert {rcpt for rcpts, _ in sink.messages for rcpt in rcpts} == with_findings
     tech = next(email.message_from_bytes(raw, policy=policy.default) for rcpts, raw in sink.messages
                 if rcpts == ["kjcxj-data@example.org"])
@@ -87,23 +87,23 @@ def test_publish_emails_each_owner_with_findings(samples_run, smtp_server) -> No
 
 def test_a_failed_send_is_retried_reported_and_never_raises(samples_run) -> None:
     _, out = samples_run
-    reports = [OwnerReport(**r) for r in out["publish"]["reports"]]
+    reports = list(out.publish.reports)
     started = time.monotonic()
     outcome = deliver(reports, {"host": "127.0.0.1", "port": _free_port(), "timeout": 2}, retries=2, backoff=0.1)
-    assert outcome["sent"] == [] and len(outcome["failed"]) >= 1
-    assert all("Error" in f["error"] or "refused" in f["error"].lower() for f in outcome["failed"])
+    assert outcome.sent == () and len(outcome.failed) >= 1
+    assert all("Error" in f.error or "refused" in f.error.lower() for f in outcome.failed)
     assert time.monotonic() - started < 30
 
 
 def test_owners_without_findings_get_nothing_unless_notify_clean(samples_run, smtp_server) -> None:
     _, out = samples_run
     controller, sink = smtp_server
-    reports = [OwnerReport(**r) for r in out["publish"]["reports"]]
+    reports = list(out.publish.reports)
     outcome = deliver(reports, {"host": "127.0.0.1", "port": controller.port})
     clean = [r for r in reports if r.n_findings == 0 and r.n_resolved == 0]
     assert clean, "the samples leave at least one owner without findings"
     for r in clean:
-        assert (r.email in outcome["sent"]) == r.notify_clean
+        assert (r.email in outcome.sent) == r.notify_clean
 
 
 def test_a_failed_run_is_recorded_and_the_admin_is_told(tmp_path, smtp_server, monkeypatch) -> None:

@@ -104,26 +104,26 @@ def test_gx_results_are_stored_and_data_docs_built(samples_run) -> None:
 
 def test_owner_reports_hold_only_their_owners_findings(samples_run) -> None:
     settings, out = samples_run
-    reports = {r["owner"]: r for r in out["publish"]["reports"]}
+    reports = {r.owner: r for r in out.publish.reports}
     tech = reports["科技创新局数据专员"]
-    assert tech["counts"]["error"] == 2  # the mismatched total and the placeholder
-    with open(tech["csv_path"], encoding="utf-8-sig") as handle:
+    assert tech.counts["error"] == 2  # the mismatched total and the placeholder
+    with open(tech.csv_path, encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["check_name"] for r in rows} == {"total_mismatch", "placeholder_number", "growth_rate_inconsistent",
                                               "plan_target_without_actual"}
     assert all("示范区科技局" in r["source_file"] for r in rows)
-    html = open(tech["html_path"], encoding="utf-8").read()
+    html = open(tech.html_path, encoding="utf-8").read()
     assert "parts add up to 109场, total says 126场" in html and "<mark>126场</mark>" in html
     kexie = reports["科协数据专员"]
-    assert kexie["n_findings"] == 0
-    assert "126场" not in open(kexie["html_path"], encoding="utf-8").read()
+    assert kexie.n_findings == 0
+    assert "126场" not in open(kexie.html_path, encoding="utf-8").read()
 
 
 def test_summary_lists_rows_per_mart_and_paths(samples_run) -> None:
     from pipeline.stages import format_summary
 
     settings, out = samples_run
-    text = format_summary(out["summary"])
+    text = format_summary(out.summary)
     assert "marts.fct_metric" in text and str(settings.warehouse_path) in text
     assert "total_mismatch" in text
 
@@ -148,7 +148,8 @@ def test_every_parsed_lake_file_has_its_tables_schema(samples_run) -> None:
 def test_the_lake_scans_are_planned_with_every_files_rows(samples_run) -> None:
     """DuckDB estimates a glob's rows from its first file unless it reads every footer (union_by_name); batches
     differ in size, and an estimate far off made the 10,000-report build hash the mentions instead of the
-    links (3.0 GB instead of 1.1 GB). The staging views must plan with the true row count."""
+    links, nearly three times the memory (docs/BENCHMARKS.md). The staging views must plan with the true row
+    count."""
     settings, _ = samples_run
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         for table in ("metrics", "reports", "documents"):

@@ -103,7 +103,7 @@ def test_a_corrected_republication_resolves_its_finding(tmp_path) -> None:
     shutil.copy(CHECKS_DIR / "placeholders.txt", landing / "other.txt")
     settings = settings_for(tmp_path, landing)
     first = run_all(settings, run_id="run-1")
-    assert {"total_mismatch", "placeholder_number"} <= {f["check"] for f in first["summary"]["findings"]}
+    assert {"total_mismatch", "placeholder_number"} <= {f.check for f in first.summary.findings}
     corrected = (landing / "report.txt").read_text(encoding="utf-8").replace("技术培训40场", "技术培训50场")
     (landing / "report.txt").write_text(corrected, encoding="utf-8")
     run_all(settings, run_id="run-2")
@@ -145,7 +145,7 @@ def test_quality_marts_merge_each_run_into_the_published_ones_as_a_full_build_wo
     run_all(settings, run_id="run-2")
     shutil.copy(CHECKS_DIR / "share_and_units.txt", landing / "farming.txt")  # the default owner's first finding
     third = run_all(settings, run_id="run-3")
-    assert third["outputs"]["build"]["mode"] == "incremental"
+    assert third.build.mode == "incremental"
 
     published = _quality_marts(settings.warehouse_path)
     run_dbt(["build", "--select", DQ_SELECTOR], settings.dbt_project_dir, stale, lake_of(settings))

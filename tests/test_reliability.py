@@ -130,7 +130,7 @@ def test_a_restored_warehouse_is_rebuilt_not_skipped(tmp_path) -> None:
     shutil.copy(settings.warehouse_path.with_name("warehouse.previous.duckdb"), settings.warehouse_path)
     assert q(settings.warehouse_path, "select count(*) from marts.dim_document") == [(1,)]
     again = run_all(settings)
-    assert again["skipped"] is False
+    assert again.skipped is False
     assert sorted(q(settings.warehouse_path, "select source_file from marts.dim_document")) == [("one.txt",), ("two.txt",)]
 
 
@@ -170,16 +170,16 @@ def test_publishing_left_undone_is_finished_by_the_next_run(tmp_path, monkeypatc
     monkeypatch.setattr(publish.delivery, "_send", send)
     monkeypatch.setattr(publish.delivery.time, "sleep", lambda _s: None)
     second = run_all(settings)
-    assert second["skipped"] is True
-    assert second["publish"]["published_run"] == first_run and second["publish"]["complete"] is False
+    assert second.skipped is True
+    assert second.publish.published_run == first_run and second.publish.complete is False
     assert list((settings.reports_dir / "quality").glob("*/科技创新局数据专员.html"))
     assert sent == ["kjcxj-data@example.org"]  # the other went out
     others = list(sent)
     down["smtp"] = False
     third = run_all(settings)
-    assert third["publish"]["complete"] is True
+    assert third.publish.complete is True
     assert sent[len(others):] == ["czj-data@example.org"]  # only what was still owed
-    assert run_all(settings)["publish"] is None  # nothing owed any more
+    assert run_all(settings).publish is None  # nothing owed any more
 
 
 def test_deeply_nested_html_reads_in_linear_time() -> None:
@@ -259,9 +259,9 @@ def test_a_lake_on_another_filesystem_than_the_warehouse(tmp_path) -> None:
     settings = replace(settings_for(tmp_path, landing), lake_dir=lake)
     try:
         out = run_all(settings)
-        assert out["publish"]["complete"] is True
+        assert out.publish.complete is True
         assert q(settings.warehouse_path, "select count(*) from marts.dim_document") == [(1,)]
-        assert run_all(settings)["skipped"] is True  # the state of the build was kept
+        assert run_all(settings).skipped is True  # the state of the build was kept
     finally:
         shutil.rmtree(lake, ignore_errors=True)
 
@@ -304,10 +304,10 @@ def test_a_run_killed_after_validation_leaves_no_trace_in_the_quality_marts(tmp_
     build_stage(settings, "killed")
     validate_stage(settings, "killed")  # the run dies here, before promotion
     out = run_all(settings)
-    assert q(settings.warehouse_path, "select distinct run_id from marts.fct_gx_result") == [(out["run_id"],)]
+    assert q(settings.warehouse_path, "select distinct run_id from marts.fct_gx_result") == [(out.run_id,)]
     statuses = q(settings.warehouse_path, "select distinct status from marts.fct_dq_finding")
     assert statuses == [("new",)]
-    assert q(settings.warehouse_path, "select distinct run_id from marts.agg_dq_by_owner") == [(out["run_id"],)]
+    assert q(settings.warehouse_path, "select distinct run_id from marts.agg_dq_by_owner") == [(out.run_id,)]
 
 
 def test_a_damaged_or_missing_lake_file_heals_from_the_landed_bytes(tmp_path) -> None:
@@ -334,6 +334,6 @@ def test_a_damaged_or_missing_lake_file_heals_from_the_landed_bytes(tmp_path) ->
     metrics[0].write_bytes(bytes(rotted))
     lake.batch_path("relations", metrics[1].stem).unlink()
     out = run_all(settings)
-    assert out["lake_repair"]["damaged_batches"] == 2 and out["parsed"] == 2
+    assert out.lake_repair.damaged_batches == 2 and out.parsed == 2
     assert _metrics_by_file(settings.warehouse_path) == before
     assert lake.damaged_batches() == {}

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.settings import PROJECT_ROOT
 from pipeline.stages import run_all
-from tests.conftest import render, settings_for
+from tests.conftest import landing_with, render, settings_for
 
 HOSTILE = """东湖区科技局2024年工作总结
 　　2024年，东湖区科技局开展工作。
@@ -28,12 +28,8 @@ HOSTILE = """东湖区科技局2024年工作总结
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    landing = root / "landing"
-    landing.mkdir()
-    (landing / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    (landing / "=cmd|' calc'!A1.txt").write_text(HOSTILE.replace("东湖区", "西湖区"), encoding="utf-8")
-    settings = settings_for(root, landing)
+    settings = landing_with(tmp_path_factory.mktemp("hostile"), {
+        "hostile.txt": HOSTILE, "=cmd|' calc'!A1.txt": HOSTILE.replace("东湖区", "西湖区")})
     return settings, run_all(settings)
 
 
@@ -41,8 +37,8 @@ def hostile_run(tmp_path_factory):
 @pytest.mark.parametrize("page", ["owner_report", "overview"])
 def test_html_in_a_report_is_shown_as_text_and_never_runs(hostile_run, tmp_path, page: str) -> None:
     settings, out = hostile_run
-    path = (next(r["html_path"] for r in out["publish"]["reports"] if r["n_findings"])
-            if page == "owner_report" else out["publish"]["overview"])
+    path = (next(r.html_path for r in out.publish.reports if r.n_findings)
+            if page == "owner_report" else out.publish.overview)
     html = Path(path).read_text(encoding="utf-8")
     assert "<script>document" not in html and "<img src=x" not in html
     dom = render(path, tmp_path, "--dump-dom")
@@ -57,7 +53,7 @@ def test_html_in_a_report_is_shown_as_text_and_never_runs(hostile_run, tmp_path,
 
 def test_csv_report_neutralises_formula_cells(hostile_run) -> None:
     _, out = hostile_run
-    csv_text = Path(next(r["csv_path"] for r in out["publish"]["reports"] if r["n_findings"])).read_text(encoding="utf-8-sig")
+    csv_text = Path(next(r.csv_path for r in out.publish.reports if r.n_findings)).read_text(encoding="utf-8-sig")
     assert "'=cmd|' calc'!A1.txt" in csv_text
     assert not re.search(r"(^|,)=cmd", csv_text, re.M)
 

@@ -16,7 +16,7 @@ from ingest.limits import Limits
 from ingest.readers import UTF8_CUT, read_document
 from publish.charts import cjk_family, line_chart
 from publish.display import readable
-from tests.conftest import BIN, assert_not_blank, env_for, render, settings_for
+from tests.conftest import BIN, assert_not_blank, landing_with, render, warehouse_run
 
 
 @pytest.mark.parametrize(("value", "unit", "classifier", "shown"), [
@@ -78,18 +78,10 @@ CUT = "县农业农村局2024年工作总结\n一、工作成效\n全年新建�
 
 @pytest.fixture(scope="module")
 def views_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("views")
-    landing = root / "landing"
-    landing.mkdir()
-    (landing / "2024_县科协_工作总结.txt").write_text(TOTAL_AND_PARTS, encoding="utf-8")
-    (landing / "2024_县农业农村局_工作总结.txt").write_bytes(CUT)
-    (landing / "2024_县科协_扫描件.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
-    (landing / "unknown.txt").write_bytes(b"")
-    settings = settings_for(root, landing)
-    proc = subprocess.run(
-        [str(BIN / "warehouse"), "run", "--landing", str(landing), "--warehouse", str(settings.warehouse_path),
-         "--reports", str(settings.reports_dir), "--lake", str(settings.lake_dir), "--workers", "2"],
-        env=env_for(settings), capture_output=True, text=True, check=False)
+    settings = landing_with(tmp_path_factory.mktemp("views"), {
+        "2024_县科协_工作总结.txt": TOTAL_AND_PARTS, "2024_县农业农村局_工作总结.txt": CUT,
+        "2024_县科协_扫描件.txt": b"\x00\x01\x02binary\x00" * 50, "unknown.txt": b""})
+    proc = warehouse_run(settings, "--workers", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     return settings, proc
 
@@ -170,7 +162,7 @@ def test_data_docs_index_works_with_no_network(views_run, tmp_path) -> None:
 
 def test_overview_shows_series_across_years_plan_against_actual_and_a_table_per_chart(samples_run) -> None:
     settings, out = samples_run
-    page = Path(out["publish"]["overview"])
+    page = Path(out.publish.overview)
     html = page.read_text(encoding="utf-8")
     charts = re.findall(r'<div class="chart metric" data-metric="([^"]+)">(.*?)</div>', html, re.S)
     assert charts and all("<svg" in body and '<table class="values">' in body for _, body in charts)
@@ -192,7 +184,7 @@ def test_overview_shows_series_across_years_plan_against_actual_and_a_table_per_
 @pytest.mark.slow
 def test_overview_screenshot_is_drawn(samples_run, tmp_path) -> None:
     _, out = samples_run
-    assert_not_blank(out["publish"]["overview"], tmp_path)
+    assert_not_blank(out.publish.overview, tmp_path)
 
 
 # --- warehouse sql ----------------------------------------------------------------------------------------

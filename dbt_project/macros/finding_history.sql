@@ -1,8 +1,8 @@
 {#-
 The quality marts over the finding history (one lake file per validated run, kept for good).
 
-Rebuilt from the whole history, their cost grew with every night (60 nights at 10,000 reports: 3.7 s; a year
-would be 20 s). On an incremental night they start from the published warehouse's marts and add only the
+Rebuilt from the whole history, their cost would grow with every night (docs/BENCHMARKS.md, fourth round).
+On an incremental night they start from the published warehouse's marts and add only the
 runs that came after the last run those hold: usually tonight's, more after a night that validated but
 did not publish. A full build (new build code, a rebuilt lake) reads the whole history as before.
 -#}

@@ -28,31 +28,6 @@ The quality marts are incremental by run (macros/finding_history.sql).
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
 
-{#- The ids of the documents each landed path holds now: the latest sighting per path in the ledger, when
-    that sighting was parsed or already known (not quarantined, not a duplicate of another path). -#}
-{% macro current_document_ids(ledger) -%}
-    select document_id from ({{ current_document_paths(ledger) }})
-{%- endmacro %}
-
-{#- Each current document with the path that carries it now (discover gives a document's bytes to one path
-    at a time: ingest/stage.py). A document's rows take this path, not the one it was parsed under: a file
-    renamed, or a duplicate whose original changed, keeps its data under the path that holds it now. -#}
-{% macro current_document_paths(ledger) -%}
-    select sha256 as document_id, arg_max(source_file, (seen_at, run_id)) as source_file
-    from (
-        select
-            source_file,
-            sha256,
-            status,
-            seen_at,
-            run_id,
-            row_number() over (partition by source_file order by seen_at desc, run_id desc) as recency
-        from {{ ledger }}
-    )
-    where recency = 1 and status in ('new', 'unchanged')
-    group by sha256
-{%- endmacro %}
-
 {#- On an incremental build: delete the rows of documents that are no longer current (their path now holds
     other bytes, or the file left the landing folder's ledger). A post-hook; a no-op on a full build.
     `current` is a relation or a query with a document_id column. -#}
@@ -80,7 +55,7 @@ The quality marts are incremental by run (macros/finding_history.sql).
         inner join {{ ref('int_documents_current') }} as documents on documents.document_id = reports.document_id
         where documents.loaded_at = {{ build_started_at() }} and reports.org_name is not null
         union
-        -- one anti-join of every id the rows hold (0.07 s at 10,000 reports; a `not in` per column, 0.35 s)
+        -- one anti-join of every id the rows hold (a `not in` per column scans fct_metric once per column)
         select pointers.org_name
         from (
             select org_name, unnest([{{ metric_id_columns | join(', ') }}]) as metric_id from {{ this }}

@@ -4,12 +4,8 @@
 -- incremental model downstream which documents to add) and drops those that stopped being current.
 {{ config(
     materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
-    on_schema_change='fail', post_hook="{{ delete_documents_not_in(current_document_ids(ref('stg_lake__ledger'))) }}"
+    on_schema_change='fail', post_hook="{{ delete_documents_not_in(ref('stg_lake__document_paths')) }}"
 ) }}
-
-with current_paths as (
-    {{ current_document_paths(ref('stg_lake__ledger')) }}
-)
 
 select
     documents.document_id,
@@ -27,7 +23,7 @@ select
     documents.parse_seconds,
     {{ build_started_at() }} as loaded_at
 from {{ ref('int_documents_parsed') }} as documents
-inner join current_paths
+inner join {{ ref('stg_lake__document_paths') }} as current_paths
     on documents.document_id = current_paths.document_id
 where documents.status = 'ingested'
 {%- if is_incremental() %}

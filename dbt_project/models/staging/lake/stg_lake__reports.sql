@@ -1,9 +1,5 @@
--- A document's rows carry the path that holds it now (macros/incremental_lake.sql: current_document_paths),
--- not the one it was parsed under.
-with current_paths as (
-    {{ current_document_paths(ref('stg_lake__ledger')) }}
-)
-
+-- A document's rows carry the path that holds it now (stg_lake__document_paths), not the one it was parsed
+-- under.
 select
     lake_rows.report_id,
     lake_rows.document_id,
@@ -22,5 +18,5 @@ select
     lake_rows.title_has_placeholder_year,
     lake_rows.n_sentences
 from {{ source('lake', 'reports') }} as lake_rows
-left join current_paths
+left join {{ ref('stg_lake__document_paths') }} as current_paths
     on lake_rows.document_id = current_paths.document_id

@@ -1,6 +1,6 @@
-"""Run the production topology natively: api-server, scheduler and dag-processor (and a Celery worker) on
-PostgreSQL, in one Airflow home. Used by the deployment tests; also handy to try the stack without Docker.
-Where no PostgreSQL or Redis listens, `postgres_server` and `redis_server` start throwaway ones.
+"""The test harness of `tests/test_native_deployment.py`: the production topology run natively, api-server,
+scheduler and dag-processor (and a Celery worker) on PostgreSQL, in one Airflow home. Where no PostgreSQL or
+Redis listens, `postgres_server` and `redis_server` start throwaway ones.
 """
 
 from __future__ import annotations
