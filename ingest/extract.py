@@ -18,19 +18,20 @@ from ingest.numbers import (
     parse_match,
     scan_numbers,
 )
+from ingest.patterns import not_after, one_of, repeated
 from ingest.segment import ReportSegment, Sentence
 
-# Words in the clause before a number that decide its kind; the nearest one wins.
-# Every alternative of a pattern that is searched starts with a literal character (a lookbehind goes after
-# the character it guards: `计(?<!统计)`, not `(?<!统)计`): then the regex engine jumps in C to the next
-# character that can start a match instead of trying the whole pattern at every character. For the
-# kind cues that made the search 6.7x faster (`bench/regex_prefixes.py` lists the patterns without).
+# Words in the clause before a number that decide its kind; the nearest one wins. Each is searched in its fast
+# spelling (ingest/patterns.py): every alternative starts with a literal character.
+CUMULATIVE_CUES = one_of("累计", "总量", "总数", "共计", "合计", "总计", "总规模", not_after("计", "[统设会审估预]") + "(?=$)")
+# `增加到121万亿元` states the level reached, not the increase: `到`/`至` after the verb makes it a level.
+# `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
+INCREMENT_CUES = one_of(
+    "新增(?!政府债券|债券|专项债券|一般债券)", "新建", "新引进", "新发展", "新培育", "新设立?", "新认定", "新注册",
+    "增加(?![到至值])", not_after("增长", "稳") + "(?![到至])", "增收", "增粮", "增(?=$)", "净增", "引进")
 KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("cumulative", re.compile(r"累计|总量|总数|共计|合计|总计|总规模|计(?<![统设会审估预]计)(?=$)")),
-    # `增加到121万亿元` states the level reached, not the increase: `到`/`至` after the verb makes it a level.
-    # `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
-    ("increment", re.compile(r"新增(?!政府债券|债券|专项债券|一般债券)|新建|新引进|新发展|新培育|新设立?|新认定|新注册"
-                             r"|增加(?![到至值])|增长(?![到至])(?<!稳增长)|增收|增粮|增(?=$)|净增|引进")),
+    ("cumulative", CUMULATIVE_CUES.compile()),
+    ("increment", INCREMENT_CUES.compile()),
 ]
 # A fall stated as an amount right after its verb (`较上年减少55102万元`, `分别净减少10.6万、3.8万`): a
 # negative increment. `减少到10类` is the level reached and stays a level.
@@ -38,7 +39,8 @@ DECREASE_AMOUNT_RE = re.compile(r"(?:减少|下降|降低|压减|缩减|削减)�
 # Growth cues anywhere in the clause before a percentage (`增长`, `涨幅控制在`); a fall is negative.
 GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加|上涨")
 GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅|压减|缩减|削减|压缩(?![到至])")
-SHARE_RE = re.compile(r"占|比重|比例|覆盖率|率(?<!完成率|增长率)|占比|份额")
+SHARE_CUES = one_of("占", "比重", "比例", "覆盖率", not_after("率", "完成", "增长"), "占比", "份额")
+SHARE_RE = SHARE_CUES.compile()
 # A rate a change starts from or reaches (`从2.1%提高到2.5%`, `由67.9%上升到87.9%`, `从9.8%降至7.4%`) is the
 # level of a ratio, not a growth rate: these cues end after the verb's own cue, so they win when nearest.
 RATE_REACHED_RE = re.compile(r"(?:提高|提升|上升|增加|增长|下降|减少|降低)(?:到|至)|[增降]至|降到|从|由")
@@ -47,8 +49,8 @@ PERCENT_CUES = ((GROWTH_DOWN_RE, ("growth_rate", -1.0)), (GROWTH_UP_RE, ("growth
 # `为预算数的101.5%`, `70%以上用于民生`, `90%以上的政务服务`: a part of a whole, where no cue says otherwise.
 SHARE_AFTER_WORDS = ("的", "用于")
 # Matches wherever any kind cue does: a clause it does not match is a level.
-# (One flat alternation: wrapping each kind's pattern in a group would hide their first characters.)
-ANY_KIND_CUE_RE = re.compile("|".join(rx.pattern for _, rx in KIND_CUES))
+ANY_KIND_CUES = one_of(CUMULATIVE_CUES, INCREMENT_CUES)
+ANY_KIND_CUE_RE = ANY_KIND_CUES.compile()
 RANK_RE = re.compile(r"(?:全[国省市区县]|排名|位居|位列|居|均为)[^，。；的]{0,4}第$")
 
 # Things that look like numbers but are not metrics.
@@ -94,8 +96,8 @@ VERB_TAIL_WORDS = (
     "净增|增|增收|增粮|等|增加到|增长到|提高到|提升到|增至|提高至|降至|降到|下降到|减少到|减至|压缩到|压缩至|稳定在|保持在|"
     "控制在|上升到|突破"
 ).split("|")
-# `(?:w)(?:w)*$`, which is `(?:w)+$`, written so that it starts with a word's first character (see KIND_CUES).
-VERB_TAIL_RE = re.compile(f"(?:{'|'.join(VERB_TAIL_WORDS)})(?:{'|'.join(VERB_TAIL_WORDS)})*$")
+VERB_TAIL = repeated(one_of(*VERB_TAIL_WORDS)) + "$"
+VERB_TAIL_RE = VERB_TAIL.compile()
 # The characters those words end with: a phrase ending in any other has no verb tail (a cheap test first).
 VERB_TAIL_LAST_CHARS = frozenset(word[-1] for word in VERB_TAIL_WORDS)
 LEADING_NOISE_RE = re.compile(
