@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from ingest.numbers import (
     CN_NUMERAL_CHARS,
@@ -127,17 +127,12 @@ PERIOD_RE = re.compile(f"(?:{PERIOD_PHRASES}|{SINCE_PHRASE})")
 PERIOD_WITHOUT_SINCE_RE = re.compile(f"(?:{PERIOD_PHRASES})")
 
 
-@dataclass  # not frozen: a frozen dataclass's __init__ goes through object.__setattr__ (17 fields, 240 per report)
-class Mention:
+@dataclass(slots=True)  # not frozen, and never changed: see Quantity
+class Mention(Quantity):
+    """A quantity read as a metric of its report: its value signed (a fall stated as an amount is negative), its
+    kind and subject, and where the report states it."""
+
     report_seq: int
-    char_start: int
-    char_end: int
-    number_text: str
-    value: float
-    value_high: float | None
-    unit: str
-    classifier: str
-    approx: str
     kind: str
     subject: str
     section: str
@@ -146,6 +141,10 @@ class Mention:
     sentence: str
     sentence_start: int
     heading_path: str = ""
+
+
+# A Quantity's field values in order: a Mention starts with them.
+_quantity_values = attrgetter(*(f.name for f in fields(Quantity)))
 
 
 def _clause_before(text: str, sent_start: int, pos: int) -> str:
@@ -193,24 +192,24 @@ def _in_set_phrase(matching: str, start: int, end: int) -> bool:
 def _population(q: Quantity, text: str, sent: Sentence, clause: str) -> str | None:
     """For a 万/亿 number without a unit word: the noun after it naming the people it counts, '' when the
     subject before it counts people (`参保人数增加1.4亿`), None when it counts no people."""
-    m = PERSON_NOUN_RE.match(text, q.end, min(sent.end, q.end + 12))
+    m = PERSON_NOUN_RE.match(text, q.char_end, min(sent.end, q.char_end + 12))
     if m is not None and not any(ch in CLAUSE_BREAK for ch in m.group(0)):
         return m.group(0)
     return "" if _strip_verb_tail(clause).endswith(PERSON_SUBJECT_ENDS) else None
 
 
 def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
-    before = matching[max(0, q.start - 2):q.start]
-    after = matching[q.end:q.end + 4]
+    before = matching[max(0, q.char_start - 2):q.char_start]
+    after = matching[q.char_end:q.char_end + 4]
     if before[-1:] in NOT_A_METRIC_BEFORE:
         return True  # an ordinal (第3), a document number (〔2024〕), a model or code (GB/T 2260, 5G)
     if after and (after[0] in LATIN_AROUND or after[0].isdigit()):
         return True
-    if (q.is_chinese or before.endswith("亿")) and _in_set_phrase(matching, max(0, q.start - 1), q.end):
+    if (q.is_chinese or before.endswith("亿")) and _in_set_phrase(matching, max(0, q.char_start - 1), q.char_end):
         return True  # 八项规定, 两个大局, 千方百计, 亿万人民
     if q.unit == "year" and q.is_duration and not (
-            matching.endswith(DURATION_CUE_WORDS, sent.start, q.start) or after.startswith(DURATION_AFTER_WORDS)
-            or YEARS_AS_LEVEL_RE.search(text, max(sent.start, q.start - 24), q.start)):
+            matching.endswith(DURATION_CUE_WORDS, sent.start, q.char_start) or after.startswith(DURATION_AFTER_WORDS)
+            or YEARS_AS_LEVEL_RE.search(text, max(sent.start, q.char_start - 24), q.char_start)):
         return True  # 五年年均增长, 过去五年, 十年前: the period of another figure
     if q.classifier and after.startswith(("方面", "重点方面", "主要方面", "大方面")) or (
             q.unit == "person" and q.number_text.endswith("位") and after.startswith("数")):
@@ -450,55 +449,53 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
             q = parse_match(start, end, prefix, groups, text)
             population = None
             if q is not None and q.unit == "count" and not q.classifier and (groups[_MULT] or q.approx != "exact"):
-                population = _population(q, text, sent, text[max(sent.start, q.start - 24):q.start])
+                population = _population(q, text, sent, text[max(sent.start, q.char_start - 24):q.char_start])
                 if population is not None:  # '' (the subject before counts people) is a population too
-                    q.unit = "person"
-            if q is not None and q.start and matching[q.start - 1] == "-" and not (
-                    q.start > 1 and (matching[q.start - 2].isdigit() or matching[q.start - 2] in LATIN_AROUND)):
-                _negate(q, text)  # `结余-1477万元`, `−3.2%`: a minus sign, not a range's dash (`1-11月`)
+                    q = replace(q, unit="person")
+            if q is not None and q.char_start and matching[q.char_start - 1] == "-" and not (
+                    q.char_start > 1 and (matching[q.char_start - 2].isdigit() or matching[q.char_start - 2] in LATIN_AROUND)):
+                q = _negated(q, text)  # `结余-1477万元`, `−3.2%`: a minus sign, not a range's dash (`1-11月`)
             if q is None or _is_not_a_metric(q, text, matching, sent):
                 q = _rank(start, text, matching)
                 if q is None:
                     continue
-            if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
-                q.unit = UNIT_BEFORE[matching[q.start - 2:q.start]]
+            if q.unit == "count" and not q.classifier and matching[q.char_start - 2:q.char_start] in UNIT_BEFORE:
+                q = replace(q, unit=UNIT_BEFORE[matching[q.char_start - 2:q.char_start]])
             if context is None:
                 context = _SentenceContext.of(text, sent)
             breaks = context.breaks
-            before_break = bisect_left(breaks, q.start)
-            clause_start = max(breaks[before_break - 1] + 1 if before_break else sent.start, q.start - CLAUSE_WINDOW)
-            clause = text[clause_start:q.start]
-            after_break = bisect_left(breaks, q.end, before_break)
-            after = text[q.end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
-                                   q.end + CLAUSE_WINDOW)]
-            prefix = text[max(clause_start, previous_end):q.start]  # not reaching into the last number
+            before_break = bisect_left(breaks, q.char_start)
+            clause_start = max(breaks[before_break - 1] + 1 if before_break else sent.start, q.char_start - CLAUSE_WINDOW)
+            clause = text[clause_start:q.char_start]
+            after_break = bisect_left(breaks, q.char_end, before_break)
+            after = text[q.char_end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
+                                   q.char_end + CLAUSE_WINDOW)]
+            prefix = text[max(clause_start, previous_end):q.char_start]  # not reaching into the last number
             # A cue a rate before this number took (`收入增长6.3%、支出超过7000亿元`) is not this number's.
             kind, sign = _kind(q, clause if previous_rate_end <= clause_start or q.unit in ("percent", "pp")
-                               else text[previous_rate_end:q.start], after)
-            pairing = (_respectively(clause, text[max(sent.start, q.start - RESPECTIVELY_WINDOW):q.start])
+                               else text[previous_rate_end:q.char_start], after)
+            pairing = (_respectively(clause, text[max(sent.start, q.char_start - RESPECTIVELY_WINDOW):q.char_start])
                        if context.has_respectively else None)
             subject = pairing or population or _subject(prefix, after, previous_subject)
             if previous_subject and REFERENCE_SUBJECT_RE.match(subject):
                 subject = previous_subject  # `…收入196.1亿元，为预算的101.3%`: the rate is the revenue's
             previous_subject = subject
-            previous_end = q.end
+            previous_end = q.char_end
             if q.unit in ("percent", "pp"):
-                previous_rate_end = q.end
+                previous_rate_end = q.char_end
+            if sign < 0:
+                q = replace(q, value=-q.value, value_high=None if q.value_high is None else -q.value_high)
             out.append(Mention(
-                report.seq, q.start, q.end, q.number_text, q.value * sign,
-                None if q.value_high is None else q.value_high * sign, q.unit, q.classifier, q.approx, kind,
-                subject, sent.section, context.period_before(q.start), sent.section == "plan" or context.plan_cue,
-                sent.text, sent.start, sent.heading_path,
-            ))
+                *_quantity_values(q), report_seq=report.seq, kind=kind, subject=subject, section=sent.section,
+                period=context.period_before(q.char_start), is_plan_target=sent.section == "plan" or context.plan_cue,
+                sentence=sent.text, sentence_start=sent.start, heading_path=sent.heading_path))
     return out
 
 
-def _negate(q: Quantity, text: str) -> None:
-    """Take the minus sign before the number into its span and value."""
-    q.start -= 1
-    q.number_text = text[q.start:q.end]
-    q.value = -q.value
-    q.value_high = None if q.value_high is None else -q.value_high
+def _negated(q: Quantity, text: str) -> Quantity:
+    """The quantity with the minus sign before it taken into its span and value."""
+    return replace(q, char_start=q.char_start - 1, number_text=text[q.char_start - 1:q.char_end], value=-q.value,
+                   value_high=None if q.value_high is None else -q.value_high)
 
 
 _RANK_RE = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,3})名?")
@@ -514,5 +511,5 @@ def _rank(number_start: int, text: str, matching: str) -> Quantity | None:
         return None
     raw = rm.group(1)
     value = float(raw) if raw.isdigit() else float(parse_chinese_integer(raw))
-    return Quantity(start=start, end=rm.end(), number_text=text[start:rm.end()], value=value, value_high=None,
+    return Quantity(char_start=start, char_end=rm.end(), number_text=text[start:rm.end()], value=value, value_high=None,
                     unit="rank", classifier="", approx="exact", is_duration=False, is_chinese=not raw.isdigit())

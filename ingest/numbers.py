@@ -210,12 +210,15 @@ def _numeral_value(text: str, multiplier: str | None = None) -> float:
     return float(value * 10 ** MULTIPLIER_EXPONENT[multiplier]) if multiplier else float(value)
 
 
-@dataclass(slots=True)  # not frozen: a frozen __init__ sets each of the ten fields through object.__setattr__
+# Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, a cost paid for every
+# number (docs/BENCHMARKS.md). Immutable all the same: no code changes a Quantity or Mention once made (a test
+# checks), a changed copy comes from dataclasses.replace.
+@dataclass(slots=True)
 class Quantity:
     """A parsed quantity: the contract's value/unit/classifier/approx fields plus its span in the text."""
 
-    start: int
-    end: int
+    char_start: int
+    char_end: int
     number_text: str
     value: float
     value_high: float | None
