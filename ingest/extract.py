@@ -485,10 +485,9 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 previous_rate_end = q.char_end
             if sign < 0:
                 q = replace(q, value=-q.value, value_high=None if q.value_high is None else -q.value_high)
-            out.append(Mention(
-                *_quantity_values(q), report_seq=report.seq, kind=kind, subject=subject, section=sent.section,
-                period=context.period_before(q.char_start), is_plan_target=sent.section == "plan" or context.plan_cue,
-                sentence=sent.text, sentence_start=sent.start, heading_path=sent.heading_path))
+            out.append(Mention(  # positional: keywords cost more than the rest of the call here
+                *_quantity_values(q), report.seq, kind, subject, sent.section, context.period_before(q.char_start),
+                sent.section == "plan" or context.plan_cue, sent.text, sent.start, sent.heading_path))
     return out
 
 
