@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from ingest.extract import Mention, extract_mentions
 from ingest.findings import (
@@ -13,6 +14,7 @@ from ingest.findings import (
     repeated_metric_findings,
     year_findings,
 )
+from ingest.lake import SCHEMAS
 from ingest.metadata import ReportMeta, infer_years
 from ingest.numbers import to_matching_text
 from ingest.relations import Relation, extract_relations
@@ -75,11 +77,12 @@ def _in_original(parsed: ParsedDocument, text: str, despaced: Despaced) -> Parse
         start, end = span(*sentences[i])
         return text[start:end]
 
+    mentions = []
     for m in parsed.mentions:
-        m.char_start, m.char_end = span(m.char_start, m.char_end)
-        m.number_text = text[m.char_start:m.char_end]
+        start, end = span(m.char_start, m.char_end)
         sentence_start, sentence_end = span(m.sentence_start, m.sentence_start + len(m.sentence))
-        m.sentence, m.sentence_start = text[sentence_start:sentence_end], sentence_start
+        mentions.append(replace(m, char_start=start, char_end=end, number_text=text[start:end],
+                                sentence=text[sentence_start:sentence_end], sentence_start=sentence_start))
     findings = [replace(f, char_start=start, char_end=end, evidence=sentence_around(f.char_start) or f.evidence)
                 for f in parsed.findings for start, end in (span(f.char_start, f.char_end),)]
     reports = []
@@ -94,7 +97,13 @@ def _in_original(parsed: ParsedDocument, text: str, despaced: Despaced) -> Parse
                 "spaced_out_text", seg.seq, *spaced[0],
                 f"{len(spaced)} line(s) with their characters separated by spaces (a PDF's text layer): "
                 "read with the spaces removed", text[spaced[0][0]:spaced[0][1]]))
-    return ParsedDocument(reports, parsed.mentions, parsed.relations, findings)
+    return ParsedDocument(reports, mentions, parsed.relations, findings)
+
+
+# The metrics table's columns that a Mention holds (all but the ids), read in one call per mention.
+MENTION_COLUMNS = tuple(name for name in SCHEMAS["metrics"].names
+                        if name not in ("metric_id", "report_id", "document_id", "source_file"))
+_mention_values = attrgetter(*MENTION_COLUMNS)
 
 
 def report_id(document_id: str, seq: int) -> str:
@@ -120,10 +129,9 @@ def rows_for_lake(document_id: str, source_file: str, parsed: ParsedDocument) ->
         })
     metrics = []
     for m in parsed.mentions:
-        row = dict(m.__dict__)  # flat fields only: asdict's recursive deep copy cost a third of the parse time
-        del row["sentence_start"]
         metrics.append({"metric_id": metric_id(document_id, m), "report_id": report_id(document_id, m.report_seq),
-                        "document_id": document_id, "source_file": source_file, **row})
+                        "document_id": document_id, "source_file": source_file,
+                        **dict(zip(MENTION_COLUMNS, _mention_values(m), strict=True))})
     relations = []
     for i, rel in enumerate(parsed.relations):
         total = parsed.mentions[rel.total_index]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from ingest.numbers import (
     CN_NUMERAL_CHARS,
@@ -18,19 +18,20 @@ from ingest.numbers import (
     parse_match,
     scan_numbers,
 )
+from ingest.patterns import not_after, one_of, repeated
 from ingest.segment import ReportSegment, Sentence
 
-# Words in the clause before a number that decide its kind; the nearest one wins.
-# Every alternative of a pattern that is searched starts with a literal character (a lookbehind goes after
-# the character it guards: `计(?<!统计)`, not `(?<!统)计`): then the regex engine jumps in C to the next
-# character that can start a match instead of trying the whole pattern at every character. For the
-# kind cues that made the search 6.7x faster (`bench/regex_prefixes.py` lists the patterns without).
+# Words in the clause before a number that decide its kind; the nearest one wins. Each is searched in its fast
+# spelling (ingest/patterns.py): every alternative starts with a literal character.
+CUMULATIVE_CUES = one_of("累计", "总量", "总数", "共计", "合计", "总计", "总规模", not_after("计", "[统设会审估预]") + "(?=$)")
+# `增加到121万亿元` states the level reached, not the increase: `到`/`至` after the verb makes it a level.
+# `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
+INCREMENT_CUES = one_of(
+    "新增(?!政府债券|债券|专项债券|一般债券)", "新建", "新引进", "新发展", "新培育", "新设立?", "新认定", "新注册",
+    "增加(?![到至值])", not_after("增长", "稳") + "(?![到至])", "增收", "增粮", "增(?=$)", "净增", "引进")
 KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("cumulative", re.compile(r"累计|总量|总数|共计|合计|总计|总规模|计(?<![统设会审估预]计)(?=$)")),
-    # `增加到121万亿元` states the level reached, not the increase: `到`/`至` after the verb makes it a level.
-    # `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
-    ("increment", re.compile(r"新增(?!政府债券|债券|专项债券|一般债券)|新建|新引进|新发展|新培育|新设立?|新认定|新注册"
-                             r"|增加(?![到至值])|增长(?![到至])(?<!稳增长)|增收|增粮|增(?=$)|净增|引进")),
+    ("cumulative", CUMULATIVE_CUES.compile()),
+    ("increment", INCREMENT_CUES.compile()),
 ]
 # A fall stated as an amount right after its verb (`较上年减少55102万元`, `分别净减少10.6万、3.8万`): a
 # negative increment. `减少到10类` is the level reached and stays a level.
@@ -38,7 +39,8 @@ DECREASE_AMOUNT_RE = re.compile(r"(?:减少|下降|降低|压减|缩减|削减)�
 # Growth cues anywhere in the clause before a percentage (`增长`, `涨幅控制在`); a fall is negative.
 GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加|上涨")
 GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅|压减|缩减|削减|压缩(?![到至])")
-SHARE_RE = re.compile(r"占|比重|比例|覆盖率|率(?<!完成率|增长率)|占比|份额")
+SHARE_CUES = one_of("占", "比重", "比例", "覆盖率", not_after("率", "完成", "增长"), "占比", "份额")
+SHARE_RE = SHARE_CUES.compile()
 # A rate a change starts from or reaches (`从2.1%提高到2.5%`, `由67.9%上升到87.9%`, `从9.8%降至7.4%`) is the
 # level of a ratio, not a growth rate: these cues end after the verb's own cue, so they win when nearest.
 RATE_REACHED_RE = re.compile(r"(?:提高|提升|上升|增加|增长|下降|减少|降低)(?:到|至)|[增降]至|降到|从|由")
@@ -47,8 +49,8 @@ PERCENT_CUES = ((GROWTH_DOWN_RE, ("growth_rate", -1.0)), (GROWTH_UP_RE, ("growth
 # `为预算数的101.5%`, `70%以上用于民生`, `90%以上的政务服务`: a part of a whole, where no cue says otherwise.
 SHARE_AFTER_WORDS = ("的", "用于")
 # Matches wherever any kind cue does: a clause it does not match is a level.
-# (One flat alternation: wrapping each kind's pattern in a group would hide their first characters.)
-ANY_KIND_CUE_RE = re.compile("|".join(rx.pattern for _, rx in KIND_CUES))
+ANY_KIND_CUES = one_of(CUMULATIVE_CUES, INCREMENT_CUES)
+ANY_KIND_CUE_RE = ANY_KIND_CUES.compile()
 RANK_RE = re.compile(r"(?:全[国省市区县]|排名|位居|位列|居|均为)[^，。；的]{0,4}第$")
 
 # Things that look like numbers but are not metrics.
@@ -94,8 +96,8 @@ VERB_TAIL_WORDS = (
     "净增|增|增收|增粮|等|增加到|增长到|提高到|提升到|增至|提高至|降至|降到|下降到|减少到|减至|压缩到|压缩至|稳定在|保持在|"
     "控制在|上升到|突破"
 ).split("|")
-# `(?:w)(?:w)*$`, which is `(?:w)+$`, written so that it starts with a word's first character (see KIND_CUES).
-VERB_TAIL_RE = re.compile(f"(?:{'|'.join(VERB_TAIL_WORDS)})(?:{'|'.join(VERB_TAIL_WORDS)})*$")
+VERB_TAIL = repeated(one_of(*VERB_TAIL_WORDS)) + "$"
+VERB_TAIL_RE = VERB_TAIL.compile()
 # The characters those words end with: a phrase ending in any other has no verb tail (a cheap test first).
 VERB_TAIL_LAST_CHARS = frozenset(word[-1] for word in VERB_TAIL_WORDS)
 LEADING_NOISE_RE = re.compile(
@@ -125,17 +127,12 @@ PERIOD_RE = re.compile(f"(?:{PERIOD_PHRASES}|{SINCE_PHRASE})")
 PERIOD_WITHOUT_SINCE_RE = re.compile(f"(?:{PERIOD_PHRASES})")
 
 
-@dataclass  # not frozen: a frozen dataclass's __init__ goes through object.__setattr__ (17 fields, 240 per report)
-class Mention:
+@dataclass(slots=True)  # not frozen, and never changed: see Quantity
+class Mention(Quantity):
+    """A quantity read as a metric of its report: its value signed (a fall stated as an amount is negative), its
+    kind and subject, and where the report states it."""
+
     report_seq: int
-    char_start: int
-    char_end: int
-    number_text: str
-    value: float
-    value_high: float | None
-    unit: str
-    classifier: str
-    approx: str
     kind: str
     subject: str
     section: str
@@ -144,6 +141,10 @@ class Mention:
     sentence: str
     sentence_start: int
     heading_path: str = ""
+
+
+# A Quantity's field values in order: a Mention starts with them.
+_quantity_values = attrgetter(*(f.name for f in fields(Quantity)))
 
 
 def _clause_before(text: str, sent_start: int, pos: int) -> str:
@@ -191,24 +192,24 @@ def _in_set_phrase(matching: str, start: int, end: int) -> bool:
 def _population(q: Quantity, text: str, sent: Sentence, clause: str) -> str | None:
     """For a 万/亿 number without a unit word: the noun after it naming the people it counts, '' when the
     subject before it counts people (`参保人数增加1.4亿`), None when it counts no people."""
-    m = PERSON_NOUN_RE.match(text, q.end, min(sent.end, q.end + 12))
+    m = PERSON_NOUN_RE.match(text, q.char_end, min(sent.end, q.char_end + 12))
     if m is not None and not any(ch in CLAUSE_BREAK for ch in m.group(0)):
         return m.group(0)
     return "" if _strip_verb_tail(clause).endswith(PERSON_SUBJECT_ENDS) else None
 
 
 def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
-    before = matching[max(0, q.start - 2):q.start]
-    after = matching[q.end:q.end + 4]
+    before = matching[max(0, q.char_start - 2):q.char_start]
+    after = matching[q.char_end:q.char_end + 4]
     if before[-1:] in NOT_A_METRIC_BEFORE:
         return True  # an ordinal (第3), a document number (〔2024〕), a model or code (GB/T 2260, 5G)
     if after and (after[0] in LATIN_AROUND or after[0].isdigit()):
         return True
-    if (q.is_chinese or before.endswith("亿")) and _in_set_phrase(matching, max(0, q.start - 1), q.end):
+    if (q.is_chinese or before.endswith("亿")) and _in_set_phrase(matching, max(0, q.char_start - 1), q.char_end):
         return True  # 八项规定, 两个大局, 千方百计, 亿万人民
     if q.unit == "year" and q.is_duration and not (
-            matching.endswith(DURATION_CUE_WORDS, sent.start, q.start) or after.startswith(DURATION_AFTER_WORDS)
-            or YEARS_AS_LEVEL_RE.search(text, max(sent.start, q.start - 24), q.start)):
+            matching.endswith(DURATION_CUE_WORDS, sent.start, q.char_start) or after.startswith(DURATION_AFTER_WORDS)
+            or YEARS_AS_LEVEL_RE.search(text, max(sent.start, q.char_start - 24), q.char_start)):
         return True  # 五年年均增长, 过去五年, 十年前: the period of another figure
     if q.classifier and after.startswith(("方面", "重点方面", "主要方面", "大方面")) or (
             q.unit == "person" and q.number_text.endswith("位") and after.startswith("数")):
@@ -448,55 +449,52 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
             q = parse_match(start, end, prefix, groups, text)
             population = None
             if q is not None and q.unit == "count" and not q.classifier and (groups[_MULT] or q.approx != "exact"):
-                population = _population(q, text, sent, text[max(sent.start, q.start - 24):q.start])
+                population = _population(q, text, sent, text[max(sent.start, q.char_start - 24):q.char_start])
                 if population is not None:  # '' (the subject before counts people) is a population too
-                    q.unit = "person"
-            if q is not None and q.start and matching[q.start - 1] == "-" and not (
-                    q.start > 1 and (matching[q.start - 2].isdigit() or matching[q.start - 2] in LATIN_AROUND)):
-                _negate(q, text)  # `结余-1477万元`, `−3.2%`: a minus sign, not a range's dash (`1-11月`)
+                    q = replace(q, unit="person")
+            if q is not None and q.char_start and matching[q.char_start - 1] == "-" and not (
+                    q.char_start > 1 and (matching[q.char_start - 2].isdigit() or matching[q.char_start - 2] in LATIN_AROUND)):
+                q = _negated(q, text)  # `结余-1477万元`, `−3.2%`: a minus sign, not a range's dash (`1-11月`)
             if q is None or _is_not_a_metric(q, text, matching, sent):
                 q = _rank(start, text, matching)
                 if q is None:
                     continue
-            if q.unit == "count" and not q.classifier and matching[q.start - 2:q.start] in UNIT_BEFORE:
-                q.unit = UNIT_BEFORE[matching[q.start - 2:q.start]]
+            if q.unit == "count" and not q.classifier and matching[q.char_start - 2:q.char_start] in UNIT_BEFORE:
+                q = replace(q, unit=UNIT_BEFORE[matching[q.char_start - 2:q.char_start]])
             if context is None:
                 context = _SentenceContext.of(text, sent)
             breaks = context.breaks
-            before_break = bisect_left(breaks, q.start)
-            clause_start = max(breaks[before_break - 1] + 1 if before_break else sent.start, q.start - CLAUSE_WINDOW)
-            clause = text[clause_start:q.start]
-            after_break = bisect_left(breaks, q.end, before_break)
-            after = text[q.end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
-                                   q.end + CLAUSE_WINDOW)]
-            prefix = text[max(clause_start, previous_end):q.start]  # not reaching into the last number
+            before_break = bisect_left(breaks, q.char_start)
+            clause_start = max(breaks[before_break - 1] + 1 if before_break else sent.start, q.char_start - CLAUSE_WINDOW)
+            clause = text[clause_start:q.char_start]
+            after_break = bisect_left(breaks, q.char_end, before_break)
+            after = text[q.char_end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
+                                   q.char_end + CLAUSE_WINDOW)]
+            prefix = text[max(clause_start, previous_end):q.char_start]  # not reaching into the last number
             # A cue a rate before this number took (`收入增长6.3%、支出超过7000亿元`) is not this number's.
             kind, sign = _kind(q, clause if previous_rate_end <= clause_start or q.unit in ("percent", "pp")
-                               else text[previous_rate_end:q.start], after)
-            pairing = (_respectively(clause, text[max(sent.start, q.start - RESPECTIVELY_WINDOW):q.start])
+                               else text[previous_rate_end:q.char_start], after)
+            pairing = (_respectively(clause, text[max(sent.start, q.char_start - RESPECTIVELY_WINDOW):q.char_start])
                        if context.has_respectively else None)
             subject = pairing or population or _subject(prefix, after, previous_subject)
             if previous_subject and REFERENCE_SUBJECT_RE.match(subject):
                 subject = previous_subject  # `…收入196.1亿元，为预算的101.3%`: the rate is the revenue's
             previous_subject = subject
-            previous_end = q.end
+            previous_end = q.char_end
             if q.unit in ("percent", "pp"):
-                previous_rate_end = q.end
-            out.append(Mention(
-                report.seq, q.start, q.end, q.number_text, q.value * sign,
-                None if q.value_high is None else q.value_high * sign, q.unit, q.classifier, q.approx, kind,
-                subject, sent.section, context.period_before(q.start), sent.section == "plan" or context.plan_cue,
-                sent.text, sent.start, sent.heading_path,
-            ))
+                previous_rate_end = q.char_end
+            if sign < 0:
+                q = replace(q, value=-q.value, value_high=None if q.value_high is None else -q.value_high)
+            out.append(Mention(  # positional: keywords cost more than the rest of the call here
+                *_quantity_values(q), report.seq, kind, subject, sent.section, context.period_before(q.char_start),
+                sent.section == "plan" or context.plan_cue, sent.text, sent.start, sent.heading_path))
     return out
 
 
-def _negate(q: Quantity, text: str) -> None:
-    """Take the minus sign before the number into its span and value."""
-    q.start -= 1
-    q.number_text = text[q.start:q.end]
-    q.value = -q.value
-    q.value_high = None if q.value_high is None else -q.value_high
+def _negated(q: Quantity, text: str) -> Quantity:
+    """The quantity with the minus sign before it taken into its span and value."""
+    return replace(q, char_start=q.char_start - 1, number_text=text[q.char_start - 1:q.char_end], value=-q.value,
+                   value_high=None if q.value_high is None else -q.value_high)
 
 
 _RANK_RE = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,3})名?")
@@ -512,5 +510,5 @@ def _rank(number_start: int, text: str, matching: str) -> Quantity | None:
         return None
     raw = rm.group(1)
     value = float(raw) if raw.isdigit() else float(parse_chinese_integer(raw))
-    return Quantity(start=start, end=rm.end(), number_text=text[start:rm.end()], value=value, value_high=None,
+    return Quantity(char_start=start, char_end=rm.end(), number_text=text[start:rm.end()], value=value, value_high=None,
                     unit="rank", classifier="", approx="exact", is_duration=False, is_chinese=not raw.isdigit())

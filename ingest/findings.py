@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ingest.extract import Mention
-from ingest.metadata import ReportMeta
+from ingest.metadata import WRITTEN_YEAR, ReportMeta
 from ingest.numbers import CLASSIFIERS, UNITS, parse_chinese_integer
+from ingest.patterns import capture, repeated
 from ingest.segment import ReportSegment
 
 
@@ -54,7 +55,8 @@ PLACEHOLDER_NUMBER_RE = re.compile(rf"(?<![A-Za-z])[Xx×＊]{{2,4}}(?P<q>[余多
 PLACEHOLDER_YEAR_RE = re.compile(r"(?<![A-Za-z])[Xx]{2,4}(?:年|届)")
 REDACTED_RE = re.compile(r"[*＊]{2,}(?=[\u4e00-\u9fff])")
 PAREN_ENUM_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
-SHI_ENUM_RE = re.compile(r"([一二三四五六七八九十][一二三四五六七八九十]?)是")  # {1,2}, led by a class
+SHI_ENUM = capture(repeated("[一二三四五六七八九十]", 1, 2)) + "是"
+SHI_ENUM_RE = SHI_ENUM.compile()
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,9 @@ def _cn(n: int) -> str:
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
-# Not after a digit or 第; the lookbehind follows the year so that the pattern starts with its first digit.
-WRITTEN_YEAR_RE = re.compile(r"(?:19|20)\d{2}(?<![\d第]\d{4})(?=年|[\u4e00-\u9fff])")
+# A written year in a sentence: before 年 or another word.
+WRITTEN_YEAR_BEFORE_WORD = WRITTEN_YEAR + r"(?=年|[\u4e00-\u9fff])"
+WRITTEN_YEAR_RE = WRITTEN_YEAR_BEFORE_WORD.compile()
 
 
 # Evidence in which a document dates itself; a year judged without any of it rests on events alone, and the

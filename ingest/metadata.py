@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.numbers import parse_chinese_integer
+from ingest.patterns import capture, not_after
 from ingest.segment import (
     DATELINE_RE,
     FULL_WIDTH_DIGITS,
@@ -43,7 +44,10 @@ GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工�
 WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 DATED_SENTENCE_START_RE = re.compile(r"\s*(?P<y>(?:19|20)\d{2})年(?:是|，)")  # `2023年是…`, `2023年，…`
-WRITTEN_YEAR_RE = re.compile(r"(?P<y>(?:19|20)\d{2})(?<![\d第]\d{4})年(?!代)")  # not after a digit or 第
+# A year written in digits, not part of a longer number or an ordinal (第2023).
+WRITTEN_YEAR = not_after(r"(?:19|20)\d{2}", r"[\d第]")
+WRITTEN_YEAR_AND_NIAN = capture(WRITTEN_YEAR, "y") + "年(?!代)"
+WRITTEN_YEAR_RE = WRITTEN_YEAR_AND_NIAN.compile()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.patterns import capture, one_of_by_first_character, only_after
+
 # One-for-one replacements: the matching copy has exactly the stored text's length.
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９％．＋－～−", "0123456789%.+-~-"
@@ -23,8 +25,8 @@ _FULLWIDTH_RE = re.compile("[０１２３４５６７８９％．＋－～−]")
 
 # A full-width comma between a digit and exactly three more is a thousands separator (`1，234万元`); elsewhere
 # it separates clauses and stays.
-# (The lookbehind after the comma it guards, so the engine jumps from comma to comma.)
-_THOUSANDS_COMMA_RE = re.compile(r"[，,](?<=\d[，,])(?=\d{3}(?!\d))")
+THOUSANDS_COMMA = only_after("[，,]", r"\d") + r"(?=\d{3}(?!\d))"
+_THOUSANDS_COMMA_RE = THOUSANDS_COMMA.compile()
 
 
 def to_matching_text(text: str) -> str:
@@ -36,7 +38,9 @@ def to_matching_text(text: str) -> str:
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+# The characters of a Chinese numeral below 万, then with 万 and 亿.
+CN_SMALL_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS)
+CN_NUMERAL_CHARS = CN_SMALL_NUMERAL_CHARS + "".join(CN_BIG_UNITS)
 
 
 def parse_chinese_integer(text: str) -> int:
@@ -131,8 +135,9 @@ APPROX_INFIX = {"余": "more_than", "多": "more_than", "来": "about"}
 APPROX_SUFFIXES = {"以上": "at_least", "及以上": "at_least", "左右": "about", "上下": "about",
                    "以下": "at_most", "以内": "at_most", "之多": "more_than"}
 
-_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+# Numerals, each as (the characters it may start with, the rest): `12,345.67` and `二十三`.
+_ARABIC = (r"\d", r"\d*(?:,\d{3})*(?:\.\d+)?")
+_CHINESE = (CN_SMALL_NUMERAL_CHARS, f"[{CN_SMALL_NUMERAL_CHARS}]*")
 # Longest first: `4.06万亿元` is 4.06 x 10^12, not `4.06万` followed by a stray `亿元`.
 _MULT = "万亿|千万|百万|十万|[万亿]"
 
@@ -146,36 +151,33 @@ _PREFIXES_LONGEST_FIRST = tuple(sorted(APPROX_PREFIXES, key=len, reverse=True))
 _prefix_alt = "|".join(_PREFIXES_LONGEST_FIRST)
 _suffix_alt = "|".join(sorted(APPROX_SUFFIXES, key=len, reverse=True))
 
-# One quantity: [prefix] numeral [rest]. Named groups are read by `parse_match`.
-_NUMERAL = rf"(?:(?P<arabic>{_ARABIC})|(?P<cn>{_CN_NUM})|(?P<bare_mult>[万百千]))"
+# One quantity: [prefix] numeral [rest]. The numeral is an arabic or a Chinese one, or a bare 万 (`上万人次`; a
+# bare 百 or 千 reads as a Chinese numeral, whose rest is all optional, so only 万 is ever bare).
+NUMERAL = capture(one_of_by_first_character(_ARABIC, _CHINESE, ("万", "")), "numeral")
 _AFTER_NUMERAL = (
     rf"(?P<infix>[余多来])?"
     rf"(?P<mult>{_MULT})?"
     rf"(?P<infix2>[余多])?"
     rf"(?P<mult_tail>(?<=万[余多])亿)?"  # `3万多亿元`: more than 3万亿, the approx word inside the multiplier
     rf"(?P<cur>元)?"
-    rf"(?:%?(?P<range_sep>[-—–~～至到]|－－|——)(?P<high>{_ARABIC}|{_CN_NUM})(?P<high_mult>{_MULT})?)?"
+    rf"(?:%?(?P<range_sep>[-—–~～至到]|－－|——)(?P<high>{one_of_by_first_character(_ARABIC, _CHINESE).plain})"
+    rf"(?P<high_mult>{_MULT})?)?"
     rf"(?:(?<!元)(?P<unit>{_units_alt}|{_cls_alt}))?"  # `4416.6亿元支持`: no measure word after 元
     rf"(?P<suffix>{_suffix_alt})?"
 )
-NUMBER_RE = re.compile(rf"(?P<prefix>{_prefix_alt})?{_NUMERAL}{_AFTER_NUMERAL}")
-
-# What `scan_numbers` runs: NUMBER_RE without the prefix, its numeral written to start with one character
-# class (the first character, then the rest of an arabic or a Chinese numeral, told apart by a lookbehind
-# on that character). Then the regex engine jumps in C from numeral to numeral; NUMBER_RE, which starts with
-# an optional group, is tried whole at every character and took 7x as long over a report. The numeral is
-# one group here; `scan_numbers` sorts it into NUMBER_RE's three. (A bare 百 or 千 is always read as a
-# Chinese numeral by NUMBER_RE, whose rest is all optional, so its bare multiplier is only ever 万.)
-_CN_DIGIT_CLASS = _CN_NUM.removesuffix("+")
-_SCAN_NUMERAL = (rf"(?P<numeral>[\d{_CN_DIGIT_CLASS[1:-1]}万]"
-                 rf"(?:(?<=\d)\d*(?:,\d{{3}})*(?:\.\d+)?|(?<={_CN_DIGIT_CLASS}){_CN_DIGIT_CLASS}*|(?<=万)))")
-QUANTITY_SCAN_RE = re.compile(_SCAN_NUMERAL + _AFTER_NUMERAL)
+# A quantity without its prefix. Its fast spelling starts with one class (any numeral's first character), so
+# the engine jumps from numeral to numeral; `scan_numbers` finds the prefix by looking back.
+QUANTITY_SCAN = NUMERAL + _AFTER_NUMERAL
+QUANTITY_SCAN_RE = QUANTITY_SCAN.compile()
+# The whole grammar as written, prefix included (it starts with an optional group: no fast start). It reads
+# one quantity whole (`parse_quantity`) and is what `scan_numbers` must find.
+NUMBER_RE = re.compile(rf"(?P<prefix>{_prefix_alt})?{QUANTITY_SCAN.plain}")
 _PREFIX_LAST_CHARS = frozenset(p[-1] for p in APPROX_PREFIXES)
 
 
 def scan_numbers(matching: str, pos: int, endpos: int) -> Iterator[tuple[int, int, str | None, tuple[str | None, ...]]]:
     """(start, end, prefix, groups) of every NUMBER_RE match in `matching[pos:endpos]`, as `NUMBER_RE.finditer`
-    finds them; `groups` are QUANTITY_SCAN_RE's (the numeral, then the rest of NUMBER_RE's after it).
+    finds them; `groups` are NUMBER_RE's after the prefix (QUANTITY_SCAN_RE's).
 
     No prefix holds a digit or numeral, so NUMBER_RE's leftmost match is the leftmost numeral with the longest
     prefix that ends right before it (and after the previous match) in front; the prefix is looked for only
@@ -208,12 +210,15 @@ def _numeral_value(text: str, multiplier: str | None = None) -> float:
     return float(value * 10 ** MULTIPLIER_EXPONENT[multiplier]) if multiplier else float(value)
 
 
-@dataclass(slots=True)  # not frozen: a frozen __init__ sets each of the ten fields through object.__setattr__
+# Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, a cost paid for every
+# number (docs/BENCHMARKS.md). Immutable all the same: no code changes a Quantity or Mention once made (a test
+# checks), a changed copy comes from dataclasses.replace.
+@dataclass(slots=True)
 class Quantity:
     """A parsed quantity: the contract's value/unit/classifier/approx fields plus its span in the text."""
 
-    start: int
-    end: int
+    char_start: int
+    char_end: int
     number_text: str
     value: float
     value_high: float | None
@@ -283,5 +288,5 @@ def parse_quantity(text: str) -> Quantity | None:
     m = NUMBER_RE.fullmatch(matching)
     if m is None:
         return None
-    prefix, arabic, cn, bare_mult, *rest = m.groups()
-    return parse_match(*m.span(), prefix, (arabic or cn or bare_mult, *rest), text)
+    prefix, *groups = m.groups()
+    return parse_match(*m.span(), prefix, tuple(groups), text)

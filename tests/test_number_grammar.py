@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import FrozenInstanceError
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.document import parse_text
-from ingest.numbers import parse_chinese_integer, parse_quantity, to_matching_text
+from ingest.numbers import Quantity, parse_chinese_integer, parse_quantity, to_matching_text
 
 TABLE = Path(__file__).parent / "data" / "number_grammar.tsv"
 
@@ -217,3 +218,26 @@ def test_headings_form_a_tree_over_every_style() -> None:
 def test_sub_headings_with_ambiguous_plan_words_stay_in_the_results(subheading: str, section: str) -> None:
     text = f"区科技局2024年工作总结\n2024年，区科技局开展工作。\n一、2024年工作成效\n{subheading}\n新增国高企业30家。"
     assert [m.section for m in parse_text(text).mentions] == [section]
+
+
+def test_quantities_and_mentions_are_not_changed_once_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither is frozen (its cost: docs/BENCHMARKS.md), so this holds them to it: each field is set once, by
+    __init__. The text takes every path that makes a changed copy (a minus sign, a fall as a negative amount,
+    a population, a unit named before the number, a spaced-out line read from its compacted copy)."""
+    def set_once(self: Quantity, name: str, value: object) -> None:
+        try:
+            getattr(self, name)
+        except AttributeError:
+            object.__setattr__(self, name, value)
+            return
+        raise FrozenInstanceError(f"{type(self).__name__}.{name} changed once made")
+
+    monkeypatch.setattr(Quantity, "__setattr__", set_once)  # Mention inherits it
+    text = ("区财政局2025年预算执行情况的报告\n一、2025年预算执行情况\n全年结余-1477万元，较上年减少55102万元。\n"
+            "帮助近1亿农村贫困人口脱贫。接待游客人次492.4万。\n收 入 1 2 3 . 4  亿  元 。\n")
+    got = {m.number_text: (m.value, m.unit) for m in parse_text(text).mentions}
+    assert got["-1477万元"] == (-14_770_000.0, "CNY")
+    assert got["55102万元"] == (-551_020_000.0, "CNY")
+    assert got["近1亿"] == (100_000_000.0, "person")
+    assert got["492.4万"] == (4_924_000.0, "person_time")
+    assert got["1 2 3 . 4  亿  元"] == (12_340_000_000.0, "CNY")
