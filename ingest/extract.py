@@ -23,7 +23,9 @@ from ingest.segment import ReportSegment, Sentence
 
 # Words in the clause before a number that decide its kind; the nearest one wins. Each is searched in its fast
 # spelling (ingest/patterns.py): every alternative starts with a literal character.
-CUMULATIVE_CUES = one_of("累计", "总量", "总数", "共计", "合计", "总计", "总规模", not_after("计", "[统设会审估预]") + "(?=$)")
+# `计` alone counts (`会员计2958人`), but not as the end of 统计/设计/会计/审计/估计/预计.
+COUNTED = not_after("计", "[统设会审估预]")
+CUMULATIVE_CUES = one_of("累计", "总量", "总数", "共计", "合计", "总计", "总规模", COUNTED + "(?=$)")
 # `增加到121万亿元` states the level reached, not the increase: `到`/`至` after the verb makes it a level.
 # `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
 INCREMENT_CUES = one_of(

@@ -19,8 +19,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.extract import LEADING_NOISE_RE, Mention
+from ingest.extract import COUNTED, LEADING_NOISE_RE, Mention
 from ingest.numbers import to_matching_text
+from ingest.patterns import one_of
 
 
 @dataclass(frozen=True)
@@ -916,7 +917,7 @@ def _joined_parts(doc: Doc, t: int, sent_start: int, join: int) -> _Found | None
 
 # Weaker words for a total after its parts (`听讲师生达1892人次`, `协会会员计2958人`): only for the last amount of a
 # sentence whose head word the parts repeat.
-WEAK_TOTAL_CUE_RE = re.compile(r"(?:累计|总量|共|计(?<![统设会审估预]计)|达)(?:到|为|了)?$")
+WEAK_TOTAL_CUE_RE = re.compile(f"(?:{one_of('累计', '总量', '共', COUNTED, '达').fast})(?:到|为|了)?$")
 
 
 def _weak_listed_parts(doc: Doc) -> list[_Found]:
