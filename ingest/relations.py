@@ -14,6 +14,7 @@ misses most of its total; a list given as the main items may fall short. Each re
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -484,7 +485,7 @@ def _qizhong(doc: Doc) -> list[_Found]:
 
 # Pairs of words that split a whole in two (`中央`/`地方`, `税收收入`/`非税收入`): parts named by both sides
 # make up the whole.
-COMPLEMENTS = (("中央", "地方"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"),
+COMPLEMENTS = (("中央", "地方"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"), ("本金", "付息"),
                ("还本", "付息"), ("公办", "民办"), ("境内", "境外"), ("国内", "国外"), ("线上", "线下"),
                ("直接", "间接"), ("本级", "下级"), ("市级", "县级"), ("本年开始", "继续"), ("新建", "续建"),
                ("进口", "出口"), ("流入", "流出"), ("城镇", "乡村"))
@@ -526,7 +527,9 @@ def _complementary(names: list[str]) -> bool:
     for negated in (n for n in names if n.startswith("非") and len(n) >= 3):
         if any(n != negated and n.startswith(negated[1:3]) for n in names):
             return True  # `税收收入`/`非税收入`, `国有企业`/`非国有企业`
-    return any(any(n.startswith(a) for n in names) and any(n.startswith(b) for n in names) for a, b in COMPLEMENTS)
+    common = len(os.path.commonprefix(names))
+    sides = [n[common:] for n in names] if common < min(len(n) for n in names) else names  # 债务本金/债务利息
+    return any(any(n.startswith(a) for n in sides) and any(n.startswith(b) for n in sides) for a, b in COMPLEMENTS)
 
 
 def _raw_name(doc: Doc, i: int) -> str:

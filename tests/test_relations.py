@@ -158,6 +158,11 @@ def test_a_list_of_main_items_short_by_no_single_digit_stays_a_subset(text: str,
     assert one(text, total)[:2] == ("subset", "consistent")
 
 
+def test_the_two_sides_of_a_split_are_read_after_the_words_they_share() -> None:
+    text = "2026年应还本付息13.9亿元，其中债务本金3.03亿元，债务付息5.87亿元。"
+    assert one(text, "13.9亿元")[:2] == ("total_parts", "mismatch")  # 64%: 本金 and 付息 are the whole
+
+
 def test_tolerance_follows_the_written_precision() -> None:
     parsed = parse_text("收入306.85亿元，会员126人，节约约5.2亿元，人数约500人。")
     tol = {m.number_text: tolerance(m) for m in parsed.mentions}
