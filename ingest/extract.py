@@ -200,6 +200,10 @@ def _population(q: Quantity, text: str, sent: Sentence, clause: str) -> str | No
     return "" if _strip_verb_tail(clause).endswith(PERSON_SUBJECT_ENDS) else None
 
 
+# A ranking's move (`区域创新能力全国排名提升4位`, `位次前移3位`): the number counts places.
+RANK_MOVE_RE = re.compile(r"(?:排名|排位|位次|名次)[^，。；]{0,6}?(?:提升|上升|提高|前移|前进|跃升|下降|后退|下滑|后移)了?$")
+
+
 def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> bool:
     before = matching[max(0, q.char_start - 2):q.char_start]
     after = matching[q.char_end:q.char_end + 4]
@@ -216,6 +220,9 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
     if q.classifier and after.startswith(("方面", "重点方面", "主要方面", "大方面")) or (
             q.unit == "person" and q.number_text.endswith("位") and after.startswith("数")):
         return True  # 四个重点方面: an announced list; 两位数增长: digits, not persons
+    if q.unit == "person" and q.number_text.endswith("位") and \
+            RANK_MOVE_RE.search(matching, max(sent.start, q.char_start - 16), q.char_start):
+        return True  # 排名提升4位: places moved in a ranking, not persons
     if q.is_chinese and (q.unit == "m3" and q.number_text.endswith("方") or q.classifier == "类"):
         return True  # 中柬泰三方: parties; 六类国有资源: categories
     raw_unit_text = q.number_text

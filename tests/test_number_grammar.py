@@ -241,3 +241,8 @@ def test_quantities_and_mentions_are_not_changed_once_made(monkeypatch: pytest.M
     assert got["近1亿"] == (100_000_000.0, "person")
     assert got["492.4万"] == (4_924_000.0, "person_time")
     assert got["1 2 3 . 4  亿  元"] == (12_340_000_000.0, "CNY")
+
+
+def test_places_moved_in_a_ranking_are_no_persons() -> None:
+    found = [(m.number_text, m.unit) for m in parse_text("区域创新能力全国排名提升4位，位次前移了3位，引进院士2位。").mentions]
+    assert found == [("2位", "person")]
