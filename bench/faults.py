@@ -66,6 +66,20 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
+def stage_reached(lines: list[str], lock_taken: bool) -> str:
+    """The stage a run is in after printing `lines`: the first whose end line it has not printed ("startup"
+    before it holds its lock; a skipped build runs neither validate nor promote)."""
+    if not lock_taken:
+        return "startup"
+    skipped = any(line.startswith("build: skipped") for line in lines)
+    for stage in STAGES:
+        if skipped and stage in ("validate", "promote"):
+            continue
+        if not any(line.startswith(ENDS[stage]) for line in lines):
+            return stage
+    return "after publish"
+
+
 def env_for(root: Path, landing: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "AIRFLOW", "LAKE_", "WAREHOUSE_"))}
     env.update({"LANDING_DIR": str(landing), "WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
@@ -116,9 +130,7 @@ class Watched:
 
     def stage_now(self) -> str:
         """The stage the run is in, from its lines so far (after `finish`: the stage it ended in)."""
-        if self.lock_at is None and not self.lock_taken():
-            return "startup"
-        return next((s for s in STAGES if self.seen(ENDS[s]) is None), "after publish")
+        return stage_reached([line for _, line in list(self.lines)], self.lock_at is not None or self.lock_taken())
 
     def kill(self) -> None:
         try:
