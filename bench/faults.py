@@ -172,19 +172,22 @@ def timed_run(root: Path, landing: Path) -> dict[str, float]:
 class Attempt:
     target: str
     landed: str  # the stage the run was in when the SIGKILL ended it; "" when the run ended by itself
-    delay: float
+    delay: float  # the moment drawn, in seconds after the stage began
+    at: float | None  # when the signal went, in seconds after the stage began (None: before it began)
     code: int
 
     def describe(self) -> str:
         if not self.landed:
             return f"the run ended (exit {self.code}) before the kill moment ({self.delay:.2f} s into {self.target})"
-        where = "landed" if self.landed == self.target else f"missed: the run was already in {self.landed}"
-        return f"SIGKILL {self.delay:.2f} s into {self.target}: {where}"
+        when = f"{self.at:.2f} s into {self.target}" if self.at is not None else f"before {self.target} began"
+        if self.landed == self.target:
+            return f"SIGKILL {when}: landed"
+        return f"SIGKILL {when} (drawn: {self.delay:.2f} s): missed, the run was in {self.landed}"
 
 
 def kill_in(root: Path, landing: Path, stage: str, seconds: float, rng: random.Random) -> Attempt:
-    """Start a run and SIGKILL it `rng`-drawn within the first 90% of `seconds` after `stage` began; say in
-    which stage the kill landed (from the lines the run printed before it died)."""
+    """Start a run and SIGKILL it at a moment drawn by `rng` within the first 90% of `seconds` after `stage`
+    began; say in which stage the kill landed (from the lines the run printed before it died)."""
     delay = rng.uniform(0.02, 0.9) * seconds
     w = Watched(root, landing)
     began: float | None = None
@@ -194,9 +197,10 @@ def kill_in(root: Path, landing: Path, stage: str, seconds: float, rng: random.R
         if began is not None and (time.monotonic() >= began + delay or w.seen(ENDS[stage]) is not None):
             break  # the moment, or the stage already over (a miss: no use waiting for the rest of the run)
         time.sleep(0.002)
+    at = time.monotonic() - began if began is not None else None
     w.kill()
     code = w.finish()
-    return Attempt(stage, w.stage_now() if code == -signal.SIGKILL else "", delay, code)
+    return Attempt(stage, w.stage_now() if code == -signal.SIGKILL else "", delay, at, code)
 
 
 def q(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:

@@ -330,6 +330,47 @@ def test_a_run_killed_after_validation_leaves_no_trace_in_the_quality_marts(tmp_
     assert q(settings.warehouse_path, "select distinct run_id from marts.agg_dq_by_owner") == [(out.run_id,)]
 
 
+def test_a_run_killed_after_its_warehouse_was_renamed_into_place_keeps_its_quality_history(tmp_path,
+                                                                                          monkeypatch) -> None:
+    """Killed inside promotion, after the rename and before the lake notes the run: the published warehouse
+    holds the run, so its GX results and findings are history. The next run finishes its publication; the
+    night after, with a file more, equals a clean two-night history (one finding `open`, two runs)."""
+    import pipeline.stages
+    from pipeline.stages import run_all
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "one.txt").write_text(_report("甲县科协", 11) + "宣传资料XX份。\n", encoding="utf-8")
+    settings = settings_for(tmp_path, landing)
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # the run dies here: the warehouse renamed into place, the lake not told
+
+    monkeypatch.setattr(pipeline.stages, "record_promoted", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_all(settings)
+    monkeypatch.undo()
+    first = q(settings.warehouse_path, "select distinct run_id from marts.fct_gx_result")
+    assert len(first) == 1  # it was published
+    finishing = run_all(settings)
+    assert finishing["skipped"] is True and finishing["publish"]["published_run"] == first[0][0]
+    (landing / "two.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
+    run_all(settings)
+
+    clean_landing = tmp_path / "clean" / "landing"
+    clean_landing.mkdir(parents=True)
+    shutil.copy(landing / "one.txt", clean_landing)
+    clean = settings_for(tmp_path / "clean", clean_landing)
+    run_all(clean)
+    shutil.copy(landing / "two.txt", clean_landing)
+    run_all(clean)
+    for sql in ("select check_name, source_file, message, status from marts.fct_dq_finding order by all",
+                "select count(distinct run_id) from marts.fct_gx_result",
+                "select owner, n_findings, n_new, n_resolved from marts.agg_dq_by_owner order by all"):
+        assert q(settings.warehouse_path, sql) == q(clean.warehouse_path, sql), sql
+    assert q(settings.warehouse_path, "select distinct status from marts.fct_dq_finding") == [("open",)]
+
+
 def test_a_damaged_or_missing_lake_file_heals_from_the_landed_bytes(tmp_path) -> None:
     """A lake file rotted in place (same size, other bytes) and another deleted: the next run sees both
     against the checksums recorded at write, parses their documents again and says so."""
