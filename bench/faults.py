@@ -404,15 +404,24 @@ def concurrent_experiment(bench: Bench, trials: int, rng: random.Random, referen
     return exp
 
 
+def text_encoding(name: str) -> str:
+    """The encoding bench/generate.py wrote a text report in (named by its suffix)."""
+    return "gb18030" if name.endswith("_gb.txt") else "utf-16" if name.endswith("_u16.txt") else "utf-8"
+
+
+def appended_encoding(name: str) -> str:
+    """Bytes appended to a report in its own encoding (UTF-16 without a second byte-order mark)."""
+    return "utf-16-le" if text_encoding(name) == "utf-16" else text_encoding(name)
+
+
 def mutation_experiment(bench: Bench, trials: int, rng: random.Random, ingest_seconds: float) -> Experiment:
     """Files renamed, rewritten, deleted and grown at a random moment while a run parses; the run after it must
     equal a clean run over the landing as it is then, plus a deleted file whose bytes the lake committed before
     it went (the lake keeps what landed). Core marts only: the quality history rightly holds the first run."""
     exp = Experiment("mutation", quality=False)
-    texts = sorted(f for f in bench.files if f.endswith(".txt") and "_" not in f)
+    texts = sorted(f for f in bench.files if f.endswith(".txt"))
     if len(texts) < 4:
-        raise SystemExit(f"the mutation experiment needs 4 UTF-8 text reports, the corpus has {len(texts)}: "
-                         "use --reports 8 or more")
+        raise SystemExit(f"the mutation experiment needs 4 text reports, the corpus has {len(texts)}: use more --reports")
     for trial in range(trials):
         label = f"mutation trial {trial + 1}"
         bench.restore(None)
@@ -425,10 +434,11 @@ def mutation_experiment(bench: Bench, trials: int, rng: random.Random, ingest_se
         time.sleep(delay)
         parsing = w.seen(ENDS["ingest"]) is None and w.proc.poll() is None
         (bench.landing / renamed).rename(bench.landing / f"moved_{renamed}")
-        (bench.landing / rewritten).write_bytes((bench.corpus / texts[0]).read_bytes() + "\n补充说明：另举办讲座3场。\n".encode())
+        other = (bench.corpus / texts[0]).read_bytes().decode(text_encoding(texts[0]))
+        (bench.landing / rewritten).write_bytes((other + "\n补充说明：另举办讲座3场。\n").encode(text_encoding(rewritten)))
         (bench.landing / deleted).unlink()
         with open(bench.landing / grown, "ab") as f:
-            f.write("\n附：全年培训农民120人次。\n".encode())
+            f.write("\n附：全年培训农民120人次。\n".encode(appended_encoding(grown)))
         code = w.finish()
         kept = hashlib.sha256(deleted_bytes).hexdigest() in Lake(bench.root / "lake").parsed_document_ids()
         say(f"{label}: renamed {renamed}, rewrote {rewritten}, deleted {deleted}, grew {grown} {delay:.2f} s into "
