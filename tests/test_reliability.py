@@ -353,7 +353,7 @@ def test_a_run_killed_after_its_warehouse_was_renamed_into_place_keeps_its_quali
     first = q(settings.warehouse_path, "select distinct run_id from marts.fct_gx_result")
     assert len(first) == 1  # it was published
     finishing = run_all(settings)
-    assert finishing["skipped"] is True and finishing["publish"]["published_run"] == first[0][0]
+    assert finishing.skipped is True and finishing.publish.published_run == first[0][0]
     (landing / "two.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
     run_all(settings)
 
