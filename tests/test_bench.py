@@ -125,3 +125,58 @@ def test_regex_prefix_script_lists_only_patterns_without_a_fast_start(tmp_path) 
     assert "numbers.NUMBER_RE" in listed  # the plain number grammar, kept for parse_quantity
     assert not {"numbers.QUANTITY_SCAN_RE", "extract.ANY_KIND_CUE_RE", "extract.VERB_TAIL_RE"} & listed
     assert all(row["ns_per_char"] > 0 for row in figures["without_fast_start"])
+
+
+def _ledger(*rows: tuple[str, str, str, str | None]) -> dict:
+    from bench.faults import Mart
+
+    metrics = Mart(("metric_id", "source_file"), tuple((f"m-{r[0]}", r[0]) for r in rows if r[2] == "ingested"))
+    return {"ingest_ledger": Mart(("source_file", "sha256", "status", "reason"), tuple(sorted(rows))),
+            "fct_metric": metrics, "fct_gx_result": Mart(("suite",), (("s",),))}
+
+
+def test_the_fault_matrix_compares_every_ledger_row_a_clean_run_can_have() -> None:
+    """Left out of the equality: a path no longer landed, and bytes a landed path held before its current ones.
+    A landed path's current bytes are compared whatever their status (superseded there is a difference)."""
+    from bench.faults import comparable
+
+    landed = {"a.txt": "new-a", "b.txt": "b"}
+    clean = _ledger(("a.txt", "new-a", "ingested", None), ("b.txt", "b", "ingested", None))
+    trial = _ledger(("a.txt", "old-a", "superseded", None), ("a.txt", "new-a", "ingested", None),
+                    ("b.txt", "b", "ingested", None), ("gone.txt", "g", "quarantined", "left the landing folder"))
+    assert comparable(trial, landed, quality=False) == comparable(clean, landed, quality=False)
+    wrong = _ledger(("a.txt", "new-a", "superseded", None), ("b.txt", "b", "ingested", None))
+    assert comparable(wrong, landed, quality=False) != comparable(clean, landed, quality=False)
+    assert "fct_gx_result" not in comparable(trial, landed, quality=False)
+    assert "fct_gx_result" in comparable(trial, landed, quality=True)
+
+
+def test_the_fault_matrix_names_what_is_lost() -> None:
+    from bench.faults import nothing_lost
+
+    landed = {"a.txt": "a", "b.txt": "b", "c.txt": "c"}
+    clean = _ledger(("a.txt", "a", "ingested", None), ("b.txt", "b", "ingested", None), ("c.txt", "c", "ingested", None))
+    assert nothing_lost(clean, landed, clean) == []
+    trial = _ledger(("a.txt", "a", "pending", None), ("b.txt", "b", "quarantined", None))
+    problems = nothing_lost(trial, landed, clean)
+    assert any("not in the ledger: ['c.txt']" in p for p in problems)
+    assert any("README does not list: ['pending']" in p for p in problems)
+    assert any("without a reason: ['b.txt']" in p for p in problems)
+    assert any("does not: ['a.txt', 'b.txt', 'c.txt']" in p for p in problems)
+    assert any("metrics a clean run has and the trial lacks" in p for p in problems)
+
+
+def test_the_fault_matrix_tells_the_stage_a_run_died_in_from_its_progress_lines() -> None:
+    from bench.faults import stage_reached
+
+    assert stage_reached([], lock_taken=False) == "startup"
+    assert stage_reached([], lock_taken=True) == "discover"
+    lines = ["discover: 3 new document(s) to parse", "parsing:  33%|", "parsing: 100%|"]
+    assert stage_reached(lines, lock_taken=True) == "ingest"
+    lines += ["ingest: 3 parsed, 0 quarantined", "build: full build done in 8.0s"]
+    assert stage_reached(lines, lock_taken=True) == "validate"
+    assert stage_reached([*lines, "validate: done in 9.0s"], lock_taken=True) == "promote"
+    assert stage_reached([*lines, "validate: done in 9.0s", "promote: done in 0.0s"], lock_taken=True) == "publish"
+    skipped = ["discover: 0 new document(s) to parse", "ingest: 0 parsed, 0 quarantined", "build: skipped, nothing"]
+    assert stage_reached(skipped, lock_taken=True) == "publish"
+    assert stage_reached([*skipped, "publish: finished the publication of run x, left undone"], True) == "after publish"

@@ -5,6 +5,9 @@ disk, a run killed before promotion."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pytest
 
 from pipeline.settings import Settings
 from pipeline.stages import RunLocked, run_lock
-from tests.conftest import SAMPLES, settings_for
+from tests.conftest import BIN, SAMPLES, env_for, settings_for
 
 
 def q(path: Path, sql: str) -> list[tuple]:
@@ -60,7 +63,6 @@ def _metrics_by_file(warehouse: Path) -> list[tuple]:
 
 
 def _clean_run(tmp_path: Path, landing: Path) -> Path:
-    import shutil
 
     from pipeline.stages import run_all
 
@@ -116,7 +118,6 @@ def test_duplicates_renames_and_unparsed_bytes_keep_their_data(tmp_path) -> None
 def test_a_restored_warehouse_is_rebuilt_not_skipped(tmp_path) -> None:
     """The README's rollback (copy `.previous.duckdb` back): the next run must not trust a record of the
     warehouse it replaced and say "nothing changed" over a warehouse missing a landed file."""
-    import shutil
 
     from pipeline.stages import run_all
 
@@ -137,7 +138,6 @@ def test_a_restored_warehouse_is_rebuilt_not_skipped(tmp_path) -> None:
 def test_publishing_left_undone_is_finished_by_the_next_run(tmp_path, monkeypatch) -> None:
     """A publish that fails after promotion (the reports, then the e-mails) is finished by the next runs,
     though nothing else changed; e-mails already sent are not sent twice."""
-    import shutil
     from dataclasses import replace as with_
 
     import publish.delivery
@@ -243,8 +243,6 @@ def test_a_docx_or_pdf_whose_bytes_are_plain_text_is_quarantined() -> None:
 def test_a_lake_on_another_filesystem_than_the_warehouse(tmp_path) -> None:
     """docs/SCALING.md's layout: renaming state from the warehouse's folder into the lake failed with
     `Errno 18 Invalid cross-device link` after every promotion."""
-    import os
-    import shutil
     import uuid
 
     from pipeline.stages import run_all
@@ -266,29 +264,51 @@ def test_a_lake_on_another_filesystem_than_the_warehouse(tmp_path) -> None:
         shutil.rmtree(lake, ignore_errors=True)
 
 
+# Mounts a 3 MB tmpfs on $1, runs the rest of the arguments there and lists what they left on it (a marker line
+# first: the mount worked). In a mount namespace of its own, so the tmpfs goes when the command ends.
+_ON_A_SMALL_DISK = """
+mount -t tmpfs -o size=3m tmpfs "$1" || exit 97
+echo "--- mounted"
+disk="$1"; shift
+"$@"; code=$?
+echo "--- left on the disk:"; ls -A "$disk"
+exit $code
+"""
+
+
+def _run_on_a_small_disk(disk: Path, command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`command` with `disk` a 3 MB filesystem. Any user may mount a tmpfs in a user namespace of their own
+    (`unshare --user --map-root-user --mount`); where user namespaces are off, root mounts it in a mount
+    namespace. Neither possible: the test fails saying what it needs (a full disk cannot be faked honestly)."""
+    attempts = [["unshare", "--user", "--map-root-user", "--mount"]]
+    if os.geteuid() == 0:
+        attempts.append(["unshare", "--mount"])
+    errors = []
+    for wrapper in attempts:
+        proc = subprocess.run([*wrapper, "sh", "-c", _ON_A_SMALL_DISK, "sh", str(disk), *command], env=env,
+                              capture_output=True, text=True, check=False, timeout=600)
+        if "--- mounted" in proc.stdout:
+            return proc
+        errors.append(f"{' '.join(wrapper)}: {proc.stderr.strip()[-300:]}")
+    pytest.fail("a full disk needs a 3 MB tmpfs: allow user namespaces (`unshare --user --map-root-user --mount "
+                "true` must work) or run as root with CAP_SYS_ADMIN; tried " + "; ".join(errors))
+
+
 def test_a_full_disk_is_named_and_the_candidate_cleaned_up(tmp_path) -> None:
-    import shutil
-    import subprocess
-
-    from pipeline.stages import run_all
-    from pipeline.transform import NoSpaceLeft
-
+    """The warehouse on a 3 MB filesystem: the run fails saying so (not with dbt's truncated JSON) and leaves
+    neither the candidate nor its WAL on the full disk."""
     disk = tmp_path / "small_disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True,
-                             check=False)
-    if mounted.returncode != 0:
-        pytest.skip("a full disk needs a small filesystem, and mounting a tmpfs needs root")
-    try:
-        landing = tmp_path / "landing"
-        landing.mkdir()
-        shutil.copy(SAMPLES / "2024_示范区科技局_工作总结及2025年工作计划.txt", landing)
-        settings = replace(settings_for(tmp_path, landing), warehouse_path=disk / "warehouse.duckdb")
-        with pytest.raises(NoSpaceLeft, match=f"no space left on the filesystem of {disk}"):
-            run_all(settings)
-        assert sorted(p.name for p in disk.iterdir() if p.suffix != ".lock" and p.name != ".dbt") == []
-    finally:
-        subprocess.run(["umount", str(disk)], check=False)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(SAMPLES / "2024_示范区科技局_工作总结及2025年工作计划.txt", landing)
+    settings = replace(settings_for(tmp_path, landing), warehouse_path=disk / "warehouse.duckdb")
+    proc = _run_on_a_small_disk(disk, [str(BIN / "warehouse"), "run", "--workers", "2"], env_for(settings))
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert f"error: no space left on the filesystem of {disk}" in proc.stderr, proc.stderr[-2000:]
+    assert "JSONDecodeError" not in proc.stderr and "Traceback" not in proc.stderr
+    left = proc.stdout.split("--- left on the disk:\n", 1)[1].split()
+    assert [name for name in left if not name.endswith(".lock") and name != ".dbt"] == []
 
 
 def test_a_run_killed_after_validation_leaves_no_trace_in_the_quality_marts(tmp_path) -> None:
@@ -308,6 +328,47 @@ def test_a_run_killed_after_validation_leaves_no_trace_in_the_quality_marts(tmp_
     statuses = q(settings.warehouse_path, "select distinct status from marts.fct_dq_finding")
     assert statuses == [("new",)]
     assert q(settings.warehouse_path, "select distinct run_id from marts.agg_dq_by_owner") == [(out.run_id,)]
+
+
+def test_a_run_killed_after_its_warehouse_was_renamed_into_place_keeps_its_quality_history(tmp_path,
+                                                                                          monkeypatch) -> None:
+    """Killed inside promotion, after the rename and before the lake notes the run: the published warehouse
+    holds the run, so its GX results and findings are history. The next run finishes its publication; the
+    night after, with a file more, equals a clean two-night history (one finding `open`, two runs)."""
+    import pipeline.stages
+    from pipeline.stages import run_all
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "one.txt").write_text(_report("甲县科协", 11) + "宣传资料XX份。\n", encoding="utf-8")
+    settings = settings_for(tmp_path, landing)
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # the run dies here: the warehouse renamed into place, the lake not told
+
+    monkeypatch.setattr(pipeline.stages, "record_promoted", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_all(settings)
+    monkeypatch.undo()
+    first = q(settings.warehouse_path, "select distinct run_id from marts.fct_gx_result")
+    assert len(first) == 1  # it was published
+    finishing = run_all(settings)
+    assert finishing.skipped is True and finishing.publish.published_run == first[0][0]
+    (landing / "two.txt").write_text(_report("乙县科协", 22), encoding="utf-8")
+    run_all(settings)
+
+    clean_landing = tmp_path / "clean" / "landing"
+    clean_landing.mkdir(parents=True)
+    shutil.copy(landing / "one.txt", clean_landing)
+    clean = settings_for(tmp_path / "clean", clean_landing)
+    run_all(clean)
+    shutil.copy(landing / "two.txt", clean_landing)
+    run_all(clean)
+    for sql in ("select check_name, source_file, message, status from marts.fct_dq_finding order by all",
+                "select count(distinct run_id) from marts.fct_gx_result",
+                "select owner, n_findings, n_new, n_resolved from marts.agg_dq_by_owner order by all"):
+        assert q(settings.warehouse_path, sql) == q(clean.warehouse_path, sql), sql
+    assert q(settings.warehouse_path, "select distinct status from marts.fct_dq_finding") == [("open",)]
 
 
 def test_a_damaged_or_missing_lake_file_heals_from_the_landed_bytes(tmp_path) -> None:
