@@ -105,9 +105,9 @@ def throughput(texts: list[str], workers: int) -> dict:
 def jionlp_throughput(texts: list[str], max_mb: float = 3.0, rounds: int = 3) -> dict:
     """jionlp's extract_money and our parse over the same (up to max_mb of) text, timed in turns.
 
-    The machine's speed drifts by 10-40% within minutes here, so timing the two a minute apart made their
-    ratio swing by as much; each round times ours then theirs back to back, and the ratio is of the medians.
-    None when jionlp is not installed."""
+    Both run in this one process, so each is timed in CPU seconds of the process: on a machine shared with other
+    work, wall-clock time counts the waits for a core as well. Each round times ours then theirs back to back
+    (the machine's speed still drifts), and the ratio is of the medians. None when jionlp is not installed."""
     try:  # jionlp 1.5 keeps extract_money in its NER package (older releases exported it at the top)
         from jionlp.algorithm.ner import extract_money
     except ImportError:
@@ -121,12 +121,12 @@ def jionlp_throughput(texts: list[str], max_mb: float = 3.0, rounds: int = 3) ->
     extract_money(sample[0][:200])  # load its dictionaries before timing
     ours, theirs, found = [], [], 0
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = time.process_time()
         _parse_all(sample)
-        ours.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        ours.append(time.process_time() - started)
+        started = time.process_time()
         found = sum(len(extract_money(t)) for t in sample)
-        theirs.append(time.perf_counter() - started)
+        theirs.append(time.process_time() - started)
     ours_s, theirs_s = statistics.median(ours), statistics.median(theirs)
     return {"jionlp_mb_per_s": round(mb / theirs_s, 3), "jionlp_sample_mb": round(mb, 2), "jionlp_money_found": found,
             "extract_on_jionlp_sample_mb_per_s": round(mb / ours_s, 3), "jionlp_rounds": rounds,
