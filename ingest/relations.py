@@ -45,6 +45,9 @@ NOT_AMOUNT_UNITS = frozenset({"percent", "pp", "rank"})
 COUNT_FAMILY = frozenset({"count", "person", "person_time"})
 # Clause breaks: a number's name runs back to the last of these (brackets are skipped whole).
 NAME_BREAKS = "，,；;。：:！？!?\n"
+NAME_BREAK_RE = re.compile(f"[{re.escape(NAME_BREAKS)}]")
+# How far back a number's name is read (characters).
+NAME_WINDOW = 80
 # A number that states a difference (`比上年增加5600亿元`, `较上年减少55102万元`, `比预算数…少支4.7亿元`,
 # `只差38亿元`) or the base of one (`比预算数28,049,780,000元少…`) is never the total of a breakdown.
 DIFFERENCE_RE = re.compile(
@@ -86,7 +89,12 @@ class Doc:
         self.ms = mentions
         self.starts = [m.char_start for m in mentions]
         self.newlines = [m.start() for m in re.finditer("\n", text)]
+        # Where clauses break in the report's span: a number's clause is found by bisection, not by walking back.
+        lo = max(0, mentions[0].char_start - NAME_WINDOW) if mentions else 0
+        hi = mentions[-1].char_start if mentions else 0
+        self.name_breaks = [m.start() for m in NAME_BREAK_RE.finditer(text, lo, hi)]
         self._eligible: dict[int, bool] = {}
+        self._names: dict[int, str] = {}
 
     def line_of(self, pos: int) -> tuple[int, int]:
         """(start, end) of the paragraph (line) holding pos."""
@@ -110,19 +118,23 @@ class Doc:
         return range(bisect_right(self.starts, start - 1), bisect_right(self.starts, end - 1))
 
     def clause_before(self, i: int) -> str:
-        """The text of the clause before mention i, up to the number (brackets kept)."""
-        m = self.ms[i]
-        floor = max(0, m.char_start - 80)
-        j = m.char_start
-        while j > floor and self.text[j - 1] not in NAME_BREAKS:
-            j -= 1
-        return self.text[j:m.char_start]
+        """The text of the clause before mention i, up to the number (brackets kept), at most NAME_WINDOW long."""
+        start = self.ms[i].char_start
+        k = bisect_right(self.name_breaks, start - 1)  # clause breaks before the number
+        j = max(self.name_breaks[k - 1] + 1 if k else 0, start - NAME_WINDOW)
+        return self.text[j:start]
 
     def name(self, i: int) -> str:
         """What the number is of, as written before it in its clause: `中央一般公共预算本级支出`,
-        `地方预算支出` (a bracketed note skipped), `收入总数` (the copula `共为` off)."""
+        `地方预算支出` (a bracketed note skipped), `收入总数` (the copula `共为` off). Asked many times: kept."""
+        known = self._names.get(i)
+        if known is None:
+            known = self._names[i] = self._name(i)
+        return known
+
+    def _name(self, i: int) -> str:
         m = self.ms[i]
-        text, j, floor = self.text, m.char_start, max(0, m.char_start - 80)
+        text, j, floor = self.text, m.char_start, max(0, m.char_start - NAME_WINDOW)
         out: list[str] = []
         depth = 0
         while j > floor:
