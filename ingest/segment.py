@@ -44,12 +44,14 @@ PROBLEM_PARAGRAPH_RE = re.compile(
     r"清醒(?:地|的)?(?:看到|认识到)|问题也不容忽视|更要看到[^。]{0,20}(?:困难|问题|挑战)"
     r"|(?:困难|问题)(?:和|与)(?:挑战|不足|风险)[^。]{0,6}(?:主要|突出|表现在)")
 # The closing exhortation (`让我们…而努力奋斗！`) ends the work content; notes after the body are `other`.
-CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*让我们")
-NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|\[[①-⑩\d]\]|[①-⑩](?!\S{0,3}[、.]))")
+# It may open on a sentence or two before 让我们 (`各位代表，新时代是奋斗者的时代！让我们…而不懈奋斗！`).
+CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*(?:[^。！!？?]{0,40}[。！!，,]){0,3}?\s*让我们")
+NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|[\[［【][①-⑩\d]{1,2}[\]］】]|[①-⑩](?!\S{0,3}[、.]))")
 APPENDIX_RE = re.compile(r"^附\s*件\s*\d?\s*$")
 APPENDIX_LINE_RE = re.compile(r"^附\s*(?:件|录|表)\s*\d*\s*(?:[：:]|$)")
 # A block of notes or definitions closes the body (`注：`, `附：名词解释`, `四、名词解释`).
-NOTES_BLOCK_RE = re.compile(r"^(?:\S{1,3}[、.．]\s*|附[：:]?\s*)?(?:注\s*[：:]?\s*$|名词解释|附注\s*[：:]?\s*$)")
+NOTES_BLOCK_RE = re.compile(
+    r"^(?:\S{1,3}[、.．]\s*|附[：:]?\s*)?(?:(?:注|注释|注解|附注)\s*[：:]?\s*$|名词解释)")
 
 CN_ORD = "一二三四五六七八九十"
 # Enumerators that open a heading or a list item, by level style.
@@ -178,11 +180,17 @@ def heading_style(line: str) -> str | None:
     return m.lastgroup if m else None
 
 
+# A problem word that is the object of a remedy (`全力补短板强基础`, `补齐民生短板`, `着力解决突出问题`): the heading
+# names an action, not the difficulties.
+REMEDIED_PROBLEM_RE = re.compile(
+    r"(?:补|补齐|补上|补强|弥补|破解|解决|化解|克服|补足)[^，。、；]{0,8}?(?:短板|薄弱环节|问题|不足|差距|困难)")
+
+
 def heading_kind(text: str) -> str | None:
     """The section a heading names. A heading's head noun comes last (`2023年工作目标完成情况` is a result,
     `“十三五”发展成就和“十四五”主要目标任务` a plan), so the last cue wins; problems win over plans in a
     heading naming both (`存在的问题和下一步打算` opens on the problems)."""
-    head = text[:24]
+    head = REMEDIED_PROBLEM_RE.sub("", text[:24])
     found = {kind: max(m.end() for m in rx.finditer(head)) for kind, rx in HEADING_KIND_RES if rx.search(head)}
     if not found:
         return None

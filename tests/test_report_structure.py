@@ -195,3 +195,24 @@ def test_a_finance_bureau_reporting_for_its_government_is_the_organisation() -> 
             "一、2024年预算执行情况\n全区一般公共预算收入完成86.4亿元。\n二、2025年预算草案\n安排一般公共预算支出115亿元。\n")
     (_, meta), = parse_text(text).reports
     assert (meta.org_name, meta.report_year, meta.plan_year) == ("区财政局", 2024, 2025)
+
+
+def test_a_plan_heading_that_remedies_a_weakness_stays_in_the_plan() -> None:
+    text = ("2019年区政府工作报告\n各位代表：\n一、2018年工作回顾\n地区生产总值增长6%。\n二、2019年工作安排\n"
+            "（一）扩大有效投资。全年计划投资8.6亿元。\n（二）围绕提升城市品质，全力补短板强基础\n完成800户的改造任务。\n"
+            "三、加强政府自身建设\n全年办结建议120件。\n")
+    sections = _sections(text)
+    assert sections["完成800户的改"] == "plan"  # 补短板 is a task of the plan, not a problems heading
+    assert sections["全年办结建议12"] == "plan"
+    assert _sections(text.replace("全力补短板强基础", "存在的主要问题"))["完成800户的改"] == "problem"
+
+
+def test_closing_words_after_a_lead_sentence_and_a_notes_block_with_full_width_markers_are_other() -> None:
+    text = ("2026年政府工作报告\n各位代表：\n一、2025年工作回顾\n地区生产总值增长5%。\n二、2026年工作安排\n"
+            "新建学校20所。\n改造老旧小区300个。\n各位代表，新时代是奋斗者的时代！让我们紧密团结，为完成全年10项民生实事而努力奋斗！\n")
+    sections = _sections(text)
+    assert sections["改造老旧小区30"] == "plan"
+    assert sections["各位代表，新时代"] == "other"
+    notes = ("2026年政府工作报告\n各位代表：\n一、2025年工作回顾\n地区生产总值增长5%。\n二、2026年工作安排\n"
+             "新建学校20所。\n注释\n［1］三张清单：正面清单、负面清单和5类特殊商品清单。\n")
+    assert _sections(notes)["［1］三张清单："] == "other"
