@@ -274,7 +274,7 @@ def judge(total: Mention, parts: list[Mention], signs: list[int], completeness: 
     if total.approx != "exact" or any(p.approx != "exact" for p in parts):
         return verdict("total_parts", "consistent", "short, but 多/余/约 numbers may fall short")
     share = parts_sum / total.value if total.value else 0.0
-    typo = one_digit_off(total, parts, signs, total.value - parts_sum) \
+    typo = one_digit_off(total, parts, signs, total.value - parts_sum, slack=slack) \
         if completeness != PARTIAL_SHARES and share >= PLAINLY_SHORT_SHARE else None
     if typo is not None:
         return verdict("total_parts", "mismatch", typo)
@@ -289,7 +289,14 @@ def judge(total: Mention, parts: list[Mention], signs: list[int], completeness: 
         return verdict("subset", "consistent", f"the text names the main items (主要/等/各项), covering {share:.0%}")
     if share < PARTIAL_LIST_SHARE:
         return verdict("subset", "consistent", f"the parts cover {share:.0%}: read as the main items")
-    return verdict("total_parts", "mismatch", f"the parts cover {share:.0%} of the total")
+    steps = finest_digit_steps(total, parts, total.value - parts_sum)
+    if steps is None or steps < NEAR_LIST_TYPO_PRECISION:
+        return verdict("total_parts", "mismatch", f"the parts cover {share:.0%} of the total")
+    typo = one_digit_off(total, parts, signs, total.value - parts_sum, NEAR_LIST_TYPO_PRECISION, slack)
+    if typo is not None:
+        return verdict("total_parts", "mismatch", f"the parts cover {share:.0%}; {typo}")
+    return verdict("subset", "consistent", f"the parts cover {share:.0%} and no one digit explains the rest: "
+                   "read as the main items")
 
 
 def _written(m: Mention) -> tuple[str, float, int] | None:
@@ -318,29 +325,45 @@ def last_digit_unit(m: Mention) -> float | None:
 # amount about once in a thousand. (Round counts like `300场` are common; a coarser precision would mistake a
 # left-out round item for a typo.)
 TYPO_PRECISION = 1000
+# A plain `其中` list covering most of its total (PARTIAL_LIST_SHARE or more) but not all: real lists of this kind
+# name the largest items (`国内消费税7872亿元，其中卷烟3949亿元、成品油2811亿元`: 86%) and leave a remainder of any
+# shape; one digit of one part written too low leaves a remainder of one digit. Such a remainder at ten times the
+# finest digit or more is read as the error, any other remainder of that size as the items left out; a remainder
+# of a few finest digits (`发行股票8只，其中…7只`) says too little to tell, and stays a mismatch.
+NEAR_LIST_TYPO_PRECISION = 10
 
 
-def one_digit_off(total: Mention, parts: list[Mention], signs: list[int], shortfall: float) -> str | None:
-    """When one digit of one part, written higher, makes the parts add up exactly (`市级专项债券357508万元，其中：
-    市直134256万元…`: 134256 → 234256), and the shortfall is a single digit at least TYPO_PRECISION times the
-    finest digit written: what that part would have to read. None otherwise."""
+def finest_digit_steps(total: Mention, parts: list[Mention], shortfall: float) -> float | None:
+    """The shortfall in units of the finest digit written in the total or its parts; None where a number is written
+    in Chinese numerals."""
     units = [last_digit_unit(m) for m in (total, *parts)]
-    if shortfall <= 0 or any(u is None for u in units):
+    if any(u is None for u in units):
         return None
-    unit = min(u for u in units if u is not None)
-    steps = shortfall / unit
-    if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
+    return shortfall / min(u for u in units if u is not None)
+
+
+def one_digit_off(total: Mention, parts: list[Mention], signs: list[int], shortfall: float,
+                  precision: int = TYPO_PRECISION, slack: float = 0.0) -> str | None:
+    """When one digit of one part, written higher, makes the parts add up (`市级专项债券357508万元，其中：
+    市直134256万元…`: 134256 → 234256) within the rounding `slack`, and that digit is at least `precision` times the
+    finest digit written: what that part would have to read. None otherwise."""
+    exact_steps = finest_digit_steps(total, parts, shortfall)
+    if shortfall <= 0 or exact_steps is None:
         return None
-    steps = round(steps)
+    unit = shortfall / exact_steps
+    place = 10 ** (len(str(max(1, round(exact_steps)))) - 1)
+    steps = round(exact_steps / place) * place  # the one-digit amount nearest the shortfall
+    if steps == 0 or abs(exact_steps - steps) > slack / unit + 1e-6 * max(1.0, exact_steps):
+        return None  # more than one digit
     place = 10 ** (len(str(steps)) - 1)
-    if steps % place or steps < TYPO_PRECISION:
-        return None  # more than one digit, or too fine to tell from chance
+    if steps < precision:
+        return None  # too fine to tell from chance
     for part, sign in zip(parts, signs, strict=True):
         count = round(part.value / unit)
         written = _written(part)
         if sign > 0 and written is not None and count >= place and (count // place) % 10 + steps // place <= 9:
             _, per_unit, decimals = written
-            corrected = f"{(part.value + shortfall) / per_unit:.{decimals}f}"
+            corrected = f"{(part.value + steps * unit) / per_unit:.{decimals}f}"
             return f"short by one digit: {part.number_text} written as {corrected} would make it add up"
     return None
 
@@ -497,7 +520,7 @@ def _qizhong(doc: Doc) -> list[_Found]:
 
 # Pairs of words that split a whole in two (`中央`/`地方`, `税收收入`/`非税收入`): parts named by both sides
 # make up the whole.
-COMPLEMENTS = (("中央", "地方"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"), ("本金", "付息"),
+COMPLEMENTS = (("中央", "地方"), ("财产险", "人身险"), ("预期性", "约束性"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"), ("本金", "付息"),
                ("还本", "付息"), ("公办", "民办"), ("境内", "境外"), ("国内", "国外"), ("线上", "线下"),
                ("直接", "间接"), ("本级", "下级"), ("市级", "县级"), ("本年开始", "继续"), ("新建", "续建"),
                ("进口", "出口"), ("流入", "流出"), ("城镇", "乡村"))
