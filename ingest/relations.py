@@ -405,7 +405,9 @@ def _shares_completeness(doc: Doc, total: int, parts: list[int]) -> str | None:
 
 
 SUB_BREAKDOWN_RE = re.compile(r"其中|主要是|主要为|主要有|主要包括|包括|中有")
-ASIDE_RE = re.compile(r"此外|另外|另有|同时")
+SUB_BREAKDOWN_AFTER_RE = re.compile(r"[，,]?\s*(?:其中|主要是|主要包括)")
+# Words that end a list of parts: an aside, or a clause adding to the whole the list breaks down (`加上…总计`).
+ASIDE_RE = re.compile(r"此外|另外|另有|同时|[，,；;]\s*加上")
 
 
 def _sub_breakdown_end(doc: Doc, cue_pos: int, limit: int) -> int:
@@ -435,6 +437,8 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
         m = ms[i]
         gap = text[prev_end:m.char_start]
         depth += gap.count("（") + gap.count("(") - gap.count("）") - gap.count(")")
+        if depth < 0:
+            break  # the bracket the list was opened in has closed: `(其中返还性收入107万元、…)，加上上年结余811万元`
         if depth > 0:
             prev_end = m.char_end
             continue
@@ -458,8 +462,12 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
             if parts:
                 break
             continue
-        if parts and ("；" in gap or ";" in gap) and not _parallel(doc, i, (parts[0],)):
-            break  # the next clause is about something else (`…693个；苏联设计的156个项目中…`)
+        if parts and ("；" in gap or ";" in gap) and (
+                not _parallel(doc, i, (parts[0],)) or SUB_BREAKDOWN_AFTER_RE.match(text, m.char_end)):
+            break  # the next clause is about something else (`…693个；苏联设计的156个项目中…`), or is the next
+            # total with its own breakdown (`…149932万元；市县政府债务限额1071957万元，其中：…`)
+        if parts and SUMMED_TOTAL_RE.search(doc.clause_before(i)):
+            break  # `…，全区一般公共预算支出总计406,907万元`: the whole of a list, never one of its parts
         parts.append(i)
     return parts
 
@@ -906,6 +914,8 @@ def _item_parts(doc: Doc, total: int, items: list[tuple[int, int]]) -> tuple[lis
 
 
 TOTAL_CUE_RE = re.compile(r"(?:合计|总计|总数|共计|总额|总共|总规模)(?:共|为|是|达到|达)*$")
+# The words that sum what came before (`总额`, `总数` also name a part: `进口总额`, `城镇消费品零售总额`).
+SUMMED_TOTAL_RE = re.compile(r"(?:合计|总计|共计|总共)(?:共|为|是|达到|达)*$")
 
 
 def _is_named_total(doc: Doc, i: int) -> bool:

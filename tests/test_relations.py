@@ -291,3 +291,18 @@ def test_the_seed_keeps_every_relation() -> None:
 def test_a_plain_list_short_of_its_total_is_a_mismatch_only_when_one_digit_explains_it(
         text: str, total: str, expected: tuple[str, str]) -> None:
     assert one(text, total)[:2] == expected
+
+
+@pytest.mark.parametrize(("text", "total", "parts"), [
+    # the list ends with the bracket it was opened in
+    ("上级补助收入1.15亿元(其中返还性收入107万元、一般性转移支付收入9272万元、专项转移支付收入2157万元)，加上上年结余811万元，"
+     "债务转贷收入771万元等，收入总计1.31亿元。", "1.15亿元", ["107万元", "9272万元", "2157万元"]),
+    # and at a clause adding to the whole (`加上…`), whose total is never a part
+    ("一般公共预算支出248352万元，其中民生类支出180472万元；加上上解支出27696万元，支出总计276048万元。", "248352万元",
+     ["180472万元"]),
+    # and before the next total with its own breakdown
+    ("市级政府债务限额793052万元，其中：一般债务限额643120万元，专项债务限额149932万元；市县政府债务限额1071957万元，"
+     "其中：一般债务限额800000万元，专项债务限额271957万元。", "793052万元", ["643120万元", "149932万元"]),
+])
+def test_a_list_of_parts_ends_where_its_clause_does(text: str, total: str, parts: list[str]) -> None:
+    assert one(text, total)[2] == parts
