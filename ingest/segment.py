@@ -384,12 +384,16 @@ def _ordinal_number(ordinal: str) -> int:
         return 0
 
 
+# The enumerator before a heading's words (`一、`, `（二）`, `3.`).
+ENUMERATOR_TEXT_RE = re.compile(r"^\S{0,4}?[、.．）)]")
+
+
 def _as_heading(body: str, s: int, e: int, style: str | None) -> Heading | None:
     """The line as a heading (`style` is its enumerator style, `heading_style(body)`), or None."""
     if style is not None and _is_heading_line(body):
         m = ORDINAL_WORD_RE.match(body)
         ordinal = m.group(1) if m and style != "dash" else ""
-        text = re.sub(r"^\S{0,4}?[、.．）)]", "", body)
+        text = ENUMERATOR_TEXT_RE.sub("", body)
         return Heading(s, e, body, style, ordinal, heading_kind(text))
     if style is None and len(body) <= 24 and not SENTENCE_END_RE.search(body):
         kind = heading_kind(body)
