@@ -50,9 +50,12 @@ def _parse(text: str) -> ParsedDocument:
         reports.append((seg, meta))
         report_mentions = extract_mentions(text, matching, seg)
         offset = len(mentions)
-        for rel in extract_relations(text, report_mentions):
-            relations.append(replace(rel, total_index=rel.total_index + offset,
-                                     part_indexes=tuple(i + offset for i in rel.part_indexes)))
+        report_relations = extract_relations(text, report_mentions)
+        if offset:  # the indexes count from the report's first mention: moved past the reports before it
+            report_relations = [replace(rel, total_index=rel.total_index + offset,
+                                        part_indexes=tuple(i + offset for i in rel.part_indexes))
+                                for rel in report_relations]
+        relations.extend(report_relations)
         mentions.extend(report_mentions)
         findings.extend(placeholder_findings(text, seg))
         findings.extend(enumeration_findings(seg))

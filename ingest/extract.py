@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from ingest.numbers import (
     CN_NUMERAL_CHARS,
@@ -237,7 +237,7 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
             return True
         if not ("\u4e00" <= after[0] <= "\u9fff"):
             return True
-    if after.startswith(DATE_AFTER_WORDS) and q.unit == "count" and q.classifier in ("", "届"):
+    if q.unit == "count" and q.classifier in ("", "届") and after.startswith(DATE_AFTER_WORDS):
         return True
     if (q.classifier or q.unit == "year") and after.startswith(NAME_AFTER_WORDS):
         return True
@@ -327,7 +327,7 @@ def _noun_after(after: str) -> str:
 def _subject(prefix: str, after: str, previous_subject: str) -> str:
     """The metric's name: the noun phrase before the number (`prefix`), or the counted noun in the clause
     after it (`after`). The noun after is read only on the paths that use it: most subjects are found before."""
-    item = prefix.rsplit("、", 1)[-1]
+    item = prefix[prefix.rfind("、") + 1:]  # the last item of a list (the whole phrase when there is none)
     if item.endswith("等"):
         noun_after = _noun_after(after)
         if len(noun_after) >= 2:
@@ -413,14 +413,14 @@ def _bare(groups: tuple[str | None, ...], start: int, matching: str) -> bool:
 CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAK)}]")
 
 
-def _periods(text: str, sent: Sentence) -> list[tuple[int, str]]:
-    """(end offset, text) of each period phrase of the sentence. Every phrase holds 年, 月, 季度, 截至 or 以来:
-    two sentences in three with a number hold none, and five substring tests are cheaper than the scan."""
+def _periods(text: str, sent: Sentence) -> list[re.Match[str]]:
+    """Each period phrase of the sentence. Every phrase holds 年, 月, 季度, 截至 or 以来: two sentences in three
+    with a number hold none, and five substring tests are cheaper than the scan."""
     s = sent.text
     if "以来" in s:
-        return [(m.end(), m.group(0)) for m in PERIOD_RE.finditer(text, sent.start, sent.end)]
+        return list(PERIOD_RE.finditer(text, sent.start, sent.end))
     if "年" in s or "月" in s or "季度" in s or "截至" in s:
-        return [(m.end(), m.group(0)) for m in PERIOD_WITHOUT_SINCE_RE.finditer(text, sent.start, sent.end)]
+        return list(PERIOD_WITHOUT_SINCE_RE.finditer(text, sent.start, sent.end))
     return []
 
 
@@ -429,36 +429,40 @@ class _SentenceContext:
     """What every mention of a sentence shares, computed at its first mention (most sentences have none)."""
 
     breaks: list[int]  # offsets of the clause breaks in the sentence: a clause is found by bisection
-    periods: list[tuple[int, str]]  # (end offset, text) of each period phrase
-    plan_cue: bool  # a target cue in a sentence that looks ahead
+    period_ends: list[int]  # end offset of each period phrase, for bisection
+    periods: list[str]  # the text of each period phrase
+    is_plan_target: bool  # in the plan part, or a target cue in a sentence that looks ahead
     has_respectively: bool
 
     @classmethod
     def of(cls, text: str, sent: Sentence) -> _SentenceContext:
+        periods = _periods(text, sent)
         return cls([b.start() for b in CLAUSE_BREAK_RE.finditer(text, sent.start, sent.end)],
-                   _periods(text, sent), bool(PLAN_CUE_RE.search(sent.text) and FORWARD_RE.search(sent.text)),
+                   [m.end() for m in periods], [m.group(0) for m in periods],
+                   sent.section == "plan" or bool(PLAN_CUE_RE.search(sent.text) and FORWARD_RE.search(sent.text)),
                    "分别" in sent.text)
 
     def period_before(self, pos: int) -> str | None:
         """The last period phrase ending at or before pos."""
-        ending_by_pos = bisect_right(self.periods, pos, key=itemgetter(0))
-        return self.periods[ending_by_pos - 1][1] if ending_by_pos else None
+        ending_by_pos = bisect_right(self.period_ends, pos)
+        return self.periods[ending_by_pos - 1] if ending_by_pos else None
 
 
 def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Mention]:
     """Every metric mention of one report, in text order."""
     out: list[Mention] = []
     for sent in report.sentences:
+        sent_start, sent_end = sent.start, sent.end
         previous_subject = ""
-        previous_end = previous_rate_end = sent.start
+        previous_end = previous_rate_end = sent_start
         context: _SentenceContext | None = None
-        for start, end, prefix, groups in scan_numbers(matching, sent.start, sent.end):
+        for start, end, prefix, groups in scan_numbers(matching, sent_start, sent_end):
             if _bare(groups, start, matching):
                 continue
             q = parse_match(start, end, prefix, groups, text)
             population = None
             if q is not None and q.unit == "count" and not q.classifier and (groups[_MULT] or q.approx != "exact"):
-                population = _population(q, text, sent, text[max(sent.start, q.char_start - 24):q.char_start])
+                population = _population(q, text, sent, text[max(sent_start, q.char_start - 24):q.char_start])
                 if population is not None:  # '' (the subject before counts people) is a population too
                     q = replace(q, unit="person")
             if q is not None and q.char_start and matching[q.char_start - 1] == "-" and not (
@@ -468,35 +472,42 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 q = _rank(start, text, matching)
                 if q is None:
                     continue
-            if q.unit == "count" and not q.classifier and matching[q.char_start - 2:q.char_start] in UNIT_BEFORE:
-                q = replace(q, unit=UNIT_BEFORE[matching[q.char_start - 2:q.char_start]])
+            q_start, q_end, unit = q.char_start, q.char_end, q.unit
+            if unit == "count" and not q.classifier and matching[q_start - 2:q_start] in UNIT_BEFORE:
+                q = replace(q, unit=UNIT_BEFORE[matching[q_start - 2:q_start]])
+                unit = q.unit
             if context is None:
                 context = _SentenceContext.of(text, sent)
+            # The clause around the number: from the clause break before it (or the sentence's start) to the one
+            # after it (or the sentence's end), at most CLAUSE_WINDOW characters on either side.
             breaks = context.breaks
-            before_break = bisect_left(breaks, q.char_start)
-            clause_start = max(breaks[before_break - 1] + 1 if before_break else sent.start, q.char_start - CLAUSE_WINDOW)
-            clause = text[clause_start:q.char_start]
-            after_break = bisect_left(breaks, q.char_end, before_break)
-            after = text[q.char_end:min(breaks[after_break] if after_break < len(breaks) else sent.end,
-                                   q.char_end + CLAUSE_WINDOW)]
-            prefix = text[max(clause_start, previous_end):q.char_start]  # not reaching into the last number
+            before_break = bisect_left(breaks, q_start)
+            clause_start = breaks[before_break - 1] + 1 if before_break else sent_start
+            if clause_start < q_start - CLAUSE_WINDOW:
+                clause_start = q_start - CLAUSE_WINDOW
+            clause = text[clause_start:q_start]
+            after_break = bisect_left(breaks, q_end, before_break)
+            after_end = breaks[after_break] if after_break < len(breaks) else sent_end
+            after = text[q_end:min(after_end, q_end + CLAUSE_WINDOW)]
+            prefix = text[previous_end:q_start] if previous_end > clause_start else clause  # not reaching into the last number
+            is_rate = unit == "percent" or unit == "pp"
             # A cue a rate before this number took (`收入增长6.3%、支出超过7000亿元`) is not this number's.
-            kind, sign = _kind(q, clause if previous_rate_end <= clause_start or q.unit in ("percent", "pp")
-                               else text[previous_rate_end:q.char_start], after)
-            pairing = (_respectively(clause, text[max(sent.start, q.char_start - RESPECTIVELY_WINDOW):q.char_start])
+            kind, sign = _kind(q, clause if previous_rate_end <= clause_start or is_rate
+                               else text[previous_rate_end:q_start], after)
+            pairing = (_respectively(clause, text[max(sent_start, q_start - RESPECTIVELY_WINDOW):q_start])
                        if context.has_respectively else None)
             subject = pairing or population or _subject(prefix, after, previous_subject)
             if previous_subject and REFERENCE_SUBJECT_RE.match(subject):
                 subject = previous_subject  # `…收入196.1亿元，为预算的101.3%`: the rate is the revenue's
             previous_subject = subject
-            previous_end = q.char_end
-            if q.unit in ("percent", "pp"):
-                previous_rate_end = q.char_end
+            previous_end = q_end
+            if is_rate:
+                previous_rate_end = q_end
             if sign < 0:
                 q = replace(q, value=-q.value, value_high=None if q.value_high is None else -q.value_high)
             out.append(Mention(  # positional: keywords cost more than the rest of the call here
-                *_quantity_values(q), report.seq, kind, subject, sent.section, context.period_before(q.char_start),
-                sent.section == "plan" or context.plan_cue, sent.text, sent.start, sent.heading_path))
+                *_quantity_values(q), report.seq, kind, subject, sent.section, context.period_before(q_start),
+                context.is_plan_target, sent.text, sent_start, sent.heading_path))
     return out
 
 

@@ -41,7 +41,11 @@ TITLE_YEAR_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?")
 TITLE_REPORT_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:[^\d年]{0,8}?)(?:工作总结|工作报告|工作回顾|述职|预算执行情况|决算)")
 TITLE_PLAN_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?(?:[^\d年]{0,8}?)(?:工作计划|工作安排|工作要点|工作打算|工作思路|预算草案|预算(?!执行))")
 GOV_TITLE_RE = re.compile(r"(?P<y>\d{4})年.{0,10}政府工作报告|政府工作报告")
-WEEKDAY_DATE_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[（(]?)(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
+WEEKDAY = r"(?:星期|周|礼拜)(?P<w>[一二三四五六日天])"
+WEEKDAY_DATE_RE = re.compile(rf"(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日(?:[（(]?){WEEKDAY}")
+# A date pattern opening on digits is tried at every digit of the report; the weekday it ends with starts with a
+# literal, and most reports name none.
+WEEKDAY_RE = re.compile(WEEKDAY)
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 DATED_SENTENCE_START_RE = re.compile(r"\s*(?P<y>(?:19|20)\d{2})年(?:是|，)")  # `2023年是…`, `2023年，…`
 # A year written in digits, not part of a longer number or an ordinal (第2023).
@@ -399,7 +403,9 @@ def _title_evidence(report: ReportSegment) -> list[YearEvidence]:
 
 def _weekday_evidence(text: str, report: ReportSegment, starts: list[int]) -> list[YearEvidence]:
     """`10月14日星期四`: the one year near the others in which that date falls on that weekday."""
-    out = []
+    out: list[YearEvidence] = []
+    if WEEKDAY_RE.search(text, report.start, report.end) is None:
+        return out
     for m in WEEKDAY_DATE_RE.finditer(text, report.start, report.end):
         sent = _sentence_at(report, starts, m.start())
         fits = weekday_years(m.group(0))

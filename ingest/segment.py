@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.numbers import parse_chinese_integer
+from ingest.patterns import one_of, one_of_then
 
 # A report title: a short line naming a yearly report, not a numbered heading, not a sentence.
 TITLE_RE = re.compile(
@@ -31,18 +32,25 @@ METADATA_RE = re.compile(
     r"|【?字体|作者|编辑|责任编辑|浏览次数|点击数)\s*[：:]?"
     r"|^.{0,60}(?:记者|摄影).{0,20}摄\s*$"  # a photo caption
     r"|^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源.*)?$")
-OPENING_SENTENCE_RE = re.compile(
-    r"^(?:现在，?)?我代表.{0,40}(?:报告|作)|^受.{0,20}委托|现将.{0,80}报告如下|请予审议")
+# The sentence that announces the report: opening the line (`我代表…`, `受…委托`), or anywhere in it. Two patterns,
+# as one with `^` in some alternatives would be tried at every character of every line.
+OPENING_SENTENCE_START_RE = re.compile(r"(?:现在，?)?我代表.{0,40}(?:报告|作)|受.{0,20}委托")
+OPENING_SENTENCE_ANYWHERE_RE = re.compile(r"现将.{0,80}报告如下|请予审议")
 # A body paragraph is prose: a front-matter line is short and has no full stop.
 FRONT_LINE_MAX = 40
 PROSE_MIN_CHARS = 8
 
 # Paragraphs with a purpose of their own inside the review: thanks and lessons (`other`), and the
 # problems paragraph, often without a heading (`我们也清醒看到…困难和挑战`).
-THANKS_RE = re.compile(r"(?:表示|致以)(?:最|由衷|衷心|诚挚|崇高)?(?:的)?(?:感谢|谢意|敬意)|衷心(?:的)?感谢|深刻体会到|深切体会到")
-PROBLEM_PARAGRAPH_RE = re.compile(
-    r"清醒(?:地|的)?(?:看到|认识到)|问题也不容忽视|更要看到[^。]{0,20}(?:困难|问题|挑战)"
-    r"|(?:困难|问题)(?:和|与)(?:挑战|不足|风险)[^。]{0,6}(?:主要|突出|表现在)")
+# Both are searched through every paragraph of the review: each alternative starts with a literal (their fast
+# spelling, ingest/patterns.py), so the engine skips to the places where one can start.
+THANKS = one_of(one_of_then(("表示", "致以"), "(?:最|由衷|衷心|诚挚|崇高)?(?:的)?(?:感谢|谢意|敬意)"),
+                "衷心(?:的)?感谢", "深刻体会到", "深切体会到")
+THANKS_RE = THANKS.compile()
+PROBLEM_PARAGRAPH = one_of(
+    "清醒(?:地|的)?(?:看到|认识到)", "问题也不容忽视", "更要看到[^。]{0,20}(?:困难|问题|挑战)",
+    one_of_then(("困难", "问题"), "(?:和|与)(?:挑战|不足|风险)[^。]{0,6}(?:主要|突出|表现在)"))
+PROBLEM_PARAGRAPH_RE = PROBLEM_PARAGRAPH.compile()
 # The closing exhortation (`让我们…而努力奋斗！`) ends the work content; notes after the body are `other`.
 # It may open on a sentence or two before 让我们 (`各位代表，新时代是奋斗者的时代！让我们…而不懈奋斗！`).
 CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*(?:[^。！!？?]{0,40}[。！!，,]){0,3}?\s*让我们")
@@ -153,9 +161,16 @@ def _compact(line: str) -> str:
     return "".join(line.split())
 
 
+def announces_report(line: str) -> bool:
+    """Whether the line holds the sentence announcing the report (`现在，我代表国务院，向大会报告政府工作`)."""
+    return bool(OPENING_SENTENCE_START_RE.match(line) or OPENING_SENTENCE_ANYWHERE_RE.search(line))
+
+
 def is_title_line(line: str, next_line: str) -> bool:
+    if "。" in line:  # a sentence, as most lines are: tested before compacting the line (which keeps every 。)
+        return False
     s = _compact(line)
-    if not s or len(s) > 60 or "。" in s or heading_style(s) is not None:
+    if not s or len(s) > 60 or heading_style(s) is not None:
         return False
     if TITLE_RE.search(s) and not s.endswith(("：", ":", "，")):
         return True
@@ -166,13 +181,13 @@ def is_front_matter(line: str) -> bool:
     """A line of a report's front matter (dateline, speaker, source, date, chrome): short, no full stop."""
     s = line.strip()
     return (bool(DATELINE_RE.match(s) or METADATA_RE.match(s))
-            or (len(s) <= FRONT_LINE_MAX and "。" not in s and not OPENING_SENTENCE_RE.search(s)))
+            or (len(s) <= FRONT_LINE_MAX and "。" not in s and not announces_report(s)))
 
 
 def is_prose(line: str) -> bool:
     """A line of body text: a sentence, not chrome, a title or a heading."""
     s = line.strip()
-    return "。" in s and len(s) >= PROSE_MIN_CHARS and not OPENING_SENTENCE_RE.search(s) and not METADATA_RE.match(s)
+    return "。" in s and len(s) >= PROSE_MIN_CHARS and not announces_report(s) and not METADATA_RE.match(s)
 
 
 def heading_style(line: str) -> str | None:
@@ -221,7 +236,7 @@ def _what_follows(lines: list[tuple[int, int, str]], i: int) -> str | None:
         if not body:
             continue
         if (DATELINE_RE.match(body) or METADATA_RE.match(body) or OPENING_GREETING_RE.match(body)
-                or OPENING_SENTENCE_RE.search(body)):
+                or announces_report(body)):
             return "cue"
         if is_prose(body):
             return "prose"
@@ -349,7 +364,7 @@ def _is_front_line(body: str, heading: Heading | None) -> bool:
         return True
     if heading is not None and (heading.kind is not None or heading.style != "plain"):
         return False
-    return bool(GREETING_RE.match(body) or OPENING_SENTENCE_RE.search(body[:80]) or is_front_matter(body))
+    return bool(GREETING_RE.match(body) or announces_report(body[:80]) or is_front_matter(body))
 
 
 @dataclass
@@ -377,12 +392,16 @@ def _ordinal_number(ordinal: str) -> int:
         return 0
 
 
+# The enumerator before a heading's words (`一、`, `（二）`, `3.`).
+ENUMERATOR_TEXT_RE = re.compile(r"^\S{0,4}?[、.．）)]")
+
+
 def _as_heading(body: str, s: int, e: int, style: str | None) -> Heading | None:
     """The line as a heading (`style` is its enumerator style, `heading_style(body)`), or None."""
     if style is not None and _is_heading_line(body):
         m = ORDINAL_WORD_RE.match(body)
         ordinal = m.group(1) if m and style != "dash" else ""
-        text = re.sub(r"^\S{0,4}?[、.．）)]", "", body)
+        text = ENUMERATOR_TEXT_RE.sub("", body)
         return Heading(s, e, body, style, ordinal, heading_kind(text))
     if style is None and len(body) <= 24 and not SENTENCE_END_RE.search(body):
         kind = heading_kind(body)
@@ -528,18 +547,18 @@ def _resumes_review(state: _SectionState, body: str) -> bool:
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph, each ending after its stop mark (none longer than MAX_SENTENCE_CHARS)."""
-    out = []
-    pos = start
-    for m in SENTENCE_END_RE.finditer(text, start, end):
-        out.append((pos, m.end()))
-        pos = m.end()
-    if pos < end:
-        out.append((pos, end))
+    stops = [m.end() for m in SENTENCE_END_RE.finditer(text, start, end)]
+    if not stops or stops[-1] < end:
+        stops.append(end)  # the paragraph's end closes a sentence without a stop mark
     spans = []
-    for a, b in out:
-        a, b = strip_span(text, a, b)
-        if a < b:
+    pos = start
+    for stop in stops:
+        a, b = strip_span(text, pos, stop)
+        pos = stop
+        if b - a > MAX_SENTENCE_CHARS:
             spans.extend(bounded_spans(text, a, b))
+        elif a < b:
+            spans.append((a, b))  # every real sentence: bounded already
     return spans
 
 

@@ -9,11 +9,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.patterns import only_after
+
 HORIZONTAL_SPACE = " \t\u3000\u00a0"
-_GAP_RE = re.compile(f"[{HORIZONTAL_SPACE}]+")
+_GAP = f"[{HORIZONTAL_SPACE}]"
+_GAP_RE = re.compile(f"{_GAP}+")
 # Five characters each followed by a gap: a text without one has no spaced-out line (one scan in C, so a
-# normal text costs next to nothing).
-_SPACED_RUN_RE = re.compile(f"[^\\s][{HORIZONTAL_SPACE}]+" * 4 + "[^\\s]")
+# normal text costs next to nothing). Written from the first gap, the character before it a lookbehind: the
+# engine then skips from gap to gap (a pattern opening with `[^\s]` is tried at every character).
+_SPACED_RUN = only_after(_GAP, r"[^\s]") + f"{_GAP}*" + rf"[^\s]{_GAP}+" * 3 + r"[^\s]"
+_SPACED_RUN_RE = _SPACED_RUN.compile()
 # A line is spaced out when it holds at least this many characters and at least this share of the places
 # between two of them hold a gap (a sentence with a few spaces between words is not).
 MIN_CHARACTERS = 6

@@ -17,8 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.regex_prefixes import has_fast_start
-from ingest import extract, findings, metadata, numbers
-from ingest.patterns import Rx, capture, not_after, one_of, one_of_by_first_character, only_after, repeated
+from ingest import extract, findings, metadata, numbers, segment, spacing
+from ingest.patterns import (
+    Rx,
+    capture,
+    not_after,
+    one_of,
+    one_of_by_first_character,
+    one_of_then,
+    only_after,
+    repeated,
+)
 
 # The pattern each module runs, and the definition it was derived from.
 DERIVED: dict[str, tuple[re.Pattern[str], Rx]] = {
@@ -32,6 +41,9 @@ DERIVED: dict[str, tuple[re.Pattern[str], Rx]] = {
     "一是 enumerator": (findings.SHI_ENUM_RE, findings.SHI_ENUM),
     "written year (findings)": (findings.WRITTEN_YEAR_RE, findings.WRITTEN_YEAR_BEFORE_WORD),
     "written year (metadata)": (metadata.WRITTEN_YEAR_RE, metadata.WRITTEN_YEAR_AND_NIAN),
+    "thanks paragraph": (segment.THANKS_RE, segment.THANKS),
+    "problems paragraph": (segment.PROBLEM_PARAGRAPH_RE, segment.PROBLEM_PARAGRAPH),
+    "spaced-out run": (spacing._SPACED_RUN_RE, spacing._SPACED_RUN),
 }
 
 # Characters the patterns turn on, plus filler and clause marks; and words in which a guard decides (a random
@@ -40,7 +52,8 @@ ALPHABET = "0123456789,，.统设会审估预计累总量数共合规模完成�
            "稳到至值债券引进净收粮月日约近超过上不少于多余来个家人口元%以下左右-的和，。"
 WORDS = ("完成率", "增长率", "覆盖率", "稳增长", "增长到", "增加到", "增加值", "统计", "设计", "审计", "预计", "合计",
          "新增债券", "新增一般债券", "新设立", "十一是", "第2023年", "2023年代", "12023年", "1，234", "1,234，5678",
-         "3万多亿元", "13亿多人口", "不超过5人", "上万人次", "4416.6亿元支持", "3亿元至5亿元", "二〇一五年")
+         "3万多亿元", "13亿多人口", "不超过5人", "上万人次", "4416.6亿元支持", "3亿元至5亿元", "二〇一五年",
+         "表示", "致以", "衷心的感谢", "谢意", "问题和", "困难与", "挑战", "主要", " ", "\u3000", "\t")
 TEXTS = st.lists(st.one_of(st.sampled_from(ALPHABET), st.sampled_from(WORDS)), max_size=16).map("".join)
 
 
@@ -78,6 +91,7 @@ BUILT = {
     "exactly two": repeated("a", 2, 2),
     "by first character": capture(one_of_by_first_character(("ab", "[ab]*c"), ("bc", "d+"), ("a", "")), "x") + "b?",
     "flat alternatives of alternatives": one_of(one_of("a", not_after("b", "a")), "c"),
+    "one of, then": one_of(one_of_then(("ab", "a", "b"), "b?c"), "d"),
 }
 
 
@@ -94,6 +108,7 @@ def test_builders_give_the_fast_spelling() -> None:
     assert repeated(one_of("a", "b")).fast == "(?:a|b)(?:a|b)*"
     assert repeated("[ab]", 1, 2).fast == "[ab][ab]?"
     assert one_of_by_first_character(("a", "x"), ("b", "")).fast == "[ab](?:(?<=[a])x|(?<=[b]))"
+    assert one_of_then(("表示", "致以"), "的?感谢").fast == "表示的?感谢|致以的?感谢"
     assert all(has_fast_start(built.compile()) for built in BUILT.values())
     with pytest.raises(ValueError):
         repeated("a", 0)
