@@ -62,7 +62,7 @@ NAME_TAIL_RE = re.compile(
     r"(?:共|合计|总计|累计|共计|总共|完成|实现|达到|达|为|是|收到|共收到|规定|安排|拟安排|下达|发行|注入|"
     r"投入|增加到|增加|达成|约|近|将近|超过|有|了|的)+$")
 # What turns the name of a number into the name of its total (`收入总数` → `收入`).
-TOTAL_WORDS_RE = re.compile(r"(?:总数|总计|合计|总额|总量|共计|总规模|总共|本级|相关)+$")
+TOTAL_WORDS_RE = re.compile(r"(?:总数|总计|合计|总额|总量|共计|总规模|总共|本级|相关|执行(?:初步)?统计数|初步统计数|执行数)+$")
 NORMALIZE_RE = re.compile(r"[（(][^）)]*[）)]|\d{2,4}年(?:度)?|[0-9０-９]+[-—至]?[0-9０-９]*月(?:累计)?|各项|各类|各种|全部|所有|主要|“|”")
 
 
@@ -729,10 +729,20 @@ def _total_by_name(doc: Doc, named: str, pos: int) -> int | None:
             break
         line = prev
     floor = max(floor, pos - NAMED_LOOKBACK_CHARS)
-    for i in reversed(doc.between(floor, pos)):
-        if doc.ms[i].char_end <= pos and doc.eligible(i) and names_match(named, doc.name(i)):
-            return i
-    return None
+    matches = [i for i in reversed(doc.between(floor, pos))
+               if doc.ms[i].char_end <= pos and doc.eligible(i) and names_match(named, doc.name(i))]
+    # `财政收入中的…`: the whole, not the nearer `地方财政收入（本级）`, one side of a split of it.
+    whole = next((i for i in matches if not _one_side(normalize_name(doc.name(i)), normalize_name(named))), None)
+    return whole if whole is not None else next(iter(matches), None)
+
+
+SPLIT_SIDES = frozenset(side for pair in COMPLEMENTS for side in pair)
+
+
+def _one_side(name: str, named: str) -> bool:
+    """Whether `name` is `named` qualified by one side of a split (`地方财政收入` of `财政收入`)."""
+    qualifier = name.removesuffix(named)
+    return qualifier != name and any(side in qualifier for side in SPLIT_SIDES)
 
 
 SENTENCE_OPENS_ASIDE_RE = re.compile(r"^\s*(?:此外|另外|还有|同时)[，,]?")
@@ -1058,6 +1068,19 @@ def _adjacent_subset(doc: Doc) -> list[_Found]:
     return out
 
 
+AVERAGE_RE = re.compile(r"人均|平均|户均|均价")
+
+
+def _averages_of_groups(doc: Doc, f: _Found) -> bool:
+    """`居民人均可支配收入32270.6元…城镇居民人均可支配收入39518元…农村居民…23294元`: the same average for each group
+    of a population, which do not add up to the whole's (its parts by source of income do)."""
+    total_name = normalize_name(doc.name(f.total))
+    if not AVERAGE_RE.search(total_name):
+        return False
+    measure = total_name[-4:]
+    return any(normalize_name(doc.name(p)).endswith(measure) for p in f.parts)
+
+
 # In this order a set of parts goes to the first finder that claims it.
 FINDERS = (_parts_then_total, _qizhong, _principally, _named_total, _topic_breakdowns, _weak_listed_parts)
 # These read a whole and one part without a breakdown cue: only where the whole is no other relation's total.
@@ -1076,6 +1099,8 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
             if f.total in key or any(key <= c for c in claimed_with.get(f.parts[0], ())) or (
                     finder in WEAK_FINDERS and f.total in totals):
                 continue  # a list already read (or part of one) is not read again against another total
+            if _averages_of_groups(doc, f):
+                continue
             for p in key:
                 claimed_with.setdefault(p, []).append(key)
             totals.add(f.total)

@@ -306,3 +306,19 @@ def test_a_plain_list_short_of_its_total_is_a_mismatch_only_when_one_digit_expla
 ])
 def test_a_list_of_parts_ends_where_its_clause_does(text: str, total: str, parts: list[str]) -> None:
     assert one(text, total)[2] == parts
+
+
+def test_a_total_named_again_is_the_whole_not_one_side_of_its_split() -> None:
+    text = ("全国公共财政收入117210亿元，比上年增长12.8%。其中，中央财政收入56133亿元，地方财政收入（本级）61077亿元。"
+            "财政收入中的税收收入100601亿元，增长12.1%；非税收入16609亿元。")
+    assert ("117210亿元", "total_parts", "consistent", ["100601亿元", "16609亿元"], "财政收入中的") in relations(text)
+    monthly = ("12月份，全国财政收入5084亿元。1-12月累计，全国财政收入执行初步统计数为68477亿元。"
+               "财政收入中的税收收入59515亿元；非税收入8962亿元。")
+    assert one(monthly, "68477亿元")[:3] == ("total_parts", "consistent", ["59515亿元", "8962亿元"])
+
+
+def test_the_same_average_of_each_group_is_no_breakdown_of_the_whole() -> None:
+    text = "全体居民人均可支配收入32270.6元。按常住地分，城镇居民人均可支配收入39518元；农村居民人均可支配收入23294元。"
+    assert relations(text) == []
+    by_source = "城镇居民人均可支配收入39518元，其中，人均工资性收入25000元，人均经营净收入14518元。"
+    assert one(by_source, "39518元")[:2] == ("total_parts", "consistent")
