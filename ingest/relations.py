@@ -528,7 +528,7 @@ def _qizhong(doc: Doc) -> list[_Found]:
 
 # Pairs of words that split a whole in two (`中央`/`地方`, `税收收入`/`非税收入`): parts named by both sides
 # make up the whole.
-COMPLEMENTS = (("中央", "地方"), ("财产险", "人身险"), ("预期性", "约束性"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"), ("本金", "付息"),
+COMPLEMENTS = (("中央", "地方"), ("财产险", "人身险"), ("第一产业", "第二产业"), ("第二产业", "第三产业"), ("预期性", "约束性"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"), ("本金", "付息"),
                ("还本", "付息"), ("公办", "民办"), ("境内", "境外"), ("国内", "国外"), ("线上", "线下"),
                ("直接", "间接"), ("本级", "下级"), ("市级", "县级"), ("本年开始", "继续"), ("新建", "续建"),
                ("进口", "出口"), ("流入", "流出"), ("城镇", "乡村"))
@@ -776,6 +776,8 @@ def _following_parts(doc: Doc, total: int, start: int, head_word: str) -> list[i
 # Cues that open a breakdown of the paragraph's topic amount.
 SPLIT_END_RE = re.compile(r"(?:看|划分|区分|统计|分)[，,：:]")
 SPLIT_PHRASE_RE = re.compile(r"^(?:(?:分|按)(?P<by>.{1,16}?)(?:的区别)?来?(?:看|划分|区分|统计|分)|从(?P<from>.{1,16}?)来?看)$")
+# A split of one item's amount inside an enumerated list (`４．企业所得税19654亿元…分行业看，…`).
+ITEM_SPLIT_RE = re.compile(r"(?:分|按)[^，。；]{1,12}?(?:看|划分|区分|分)[，,：:]")
 LIST_END_RE = re.compile(r"(?:分项情况|构成情况|情况如下|数额如下|如下|包括)[：:]")
 ITEM_MARK_RE = re.compile(r"（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})是|(\d{1,2})[.．、](?!\d)|([①②③④⑤⑥⑦⑧⑨⑩])")
 CN_ORDER = "一二三四五六七八九十"
@@ -821,9 +823,17 @@ def _topic_breakdowns(doc: Doc) -> list[_Found]:
             signs = _signs(doc, total, parts)
         if len(parts) < 2:
             continue
-        completeness = _shares_completeness(doc, total, parts) or (PARTIAL if partial else COMPLETE)
+        completeness = _shares_completeness(doc, total, parts) or (
+            PARTIAL if partial else _split_completeness(doc, parts) if style == "split" else COMPLETE)
         out.append(_Found(total, parts, signs, completeness, written.strip("，,。；;：: \n")))
     return out
+
+
+def _split_completeness(doc: Doc, parts: list[int]) -> str:
+    """A split names every side when its sides are the two of a known split (`分中央和地方看`, `按常住地分`) or it
+    ends with the rest; a split by a many-valued dimension (`分行业看`, `分地区看`) may name the main ones only."""
+    names = [doc.name(p) for p in parts]
+    return COMPLETE if _complementary(names) or _ends_with_the_rest(doc, parts) else UNKNOWN
 
 
 def _topic(doc: Doc, pos: int, head_word: str) -> int | None:
@@ -913,6 +923,8 @@ def _item_parts(doc: Doc, total: int, items: list[tuple[int, int]]) -> tuple[lis
                 sub = SUB_BREAKDOWN_RE.search(gap)
                 if sub is not None:
                     skip_until = _sub_breakdown_end(doc, prev_end + sub.start(), b)
+                elif ITEM_SPLIT_RE.search(gap):
+                    skip_until = b  # `分行业看，银行业企业所得税…`: the item's own amount split, to the item's end
             prev_end = m.char_end
             if m.char_start < skip_until or not doc.eligible(i) or not compatible(doc.ms[total], m):
                 continue

@@ -322,3 +322,12 @@ def test_the_same_average_of_each_group_is_no_breakdown_of_the_whole() -> None:
     assert relations(text) == []
     by_source = "城镇居民人均可支配收入39518元，其中，人均工资性收入25000元，人均经营净收入14518元。"
     assert one(by_source, "39518元")[:2] == ("total_parts", "consistent")
+
+
+def test_an_item_split_inside_an_enumerated_list_is_no_sibling_and_a_split_by_industry_may_be_partial() -> None:
+    text = ("全国财政收入100000亿元。全国财政收入主要项目情况如下：\n１．国内增值税50000亿元，比上年增长８．９％。\n"
+            "２．企业所得税30000亿元，比上年增长１７．２％。分行业看，工业企业所得税12000亿元，金融业企业所得税9000亿元。\n"
+            "３．非税收入20000亿元。分中央和地方看，中央非税收入5000亿元，地方非税收入15000亿元。\n")
+    assert one(text, "100000亿元")[:3] == ("total_parts", "consistent", ["50000亿元", "30000亿元", "20000亿元"])
+    assert one(text, "30000亿元")[:2] == ("subset", "consistent")  # two industries of many: 70%
+    assert one(text, "20000亿元")[:2] == ("total_parts", "consistent")
