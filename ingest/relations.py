@@ -969,7 +969,8 @@ def _parts_then_total(doc: Doc) -> list[_Found]:
 
 def _joined_parts(doc: Doc, t: int, sent_start: int, join: int) -> _Found | None:
     text, ms = doc.text, doc.ms
-    added = [i for i in doc.between(join, ms[t].char_start) if doc.eligible(i) and compatible(ms[t], ms[i])]
+    added = [i for i in _outside_brackets(doc, join, doc.between(join, ms[t].char_start))
+             if doc.eligible(i) and compatible(ms[t], ms[i])]
     floor = sent_start
     for i in doc.between(sent_start, join):
         if _is_named_total(doc, i):
@@ -977,12 +978,27 @@ def _joined_parts(doc: Doc, t: int, sent_start: int, join: int) -> _Found | None
     if not text[floor:join].strip("，,；; \u3000"):
         line_start, _ = doc.line_of(join)
         floor = max(line_start, _sentence_start(text, max(0, floor - 1)))
-    base = next((i for i in doc.between(floor, join) if doc.eligible(i) and compatible(ms[t], ms[i])
-                 and ms[i].kind != "increment"), None)
+        while floor > line_start and QIZHONG_RE.match(text, floor):
+            floor = max(line_start, _sentence_start(text, floor - 1))  # `X。其中，A；B。加上…`: the base is X
+    base = next((i for i in _outside_brackets(doc, floor, doc.between(floor, join)) if doc.eligible(i)
+                 and compatible(ms[t], ms[i]) and ms[i].kind != "increment"), None)
     if base is None or not added:
         return None
     cue = TOTAL_CUE_RE.search(doc.clause_before(t))
     return _Found(t, [base, *added], [1] * (1 + len(added)), COMPLETE, "加上…" + (cue.group(0) if cue else ""))
+
+
+def _outside_brackets(doc: Doc, start: int, indexes: range) -> list[int]:
+    """The mentions of `indexes` not inside a bracket opened after `start` (`412.2亿元（其中返还性收入18.15亿元…）`:
+    the bracket breaks its amount down)."""
+    out, depth, pos = [], 0, start
+    for i in indexes:
+        gap = doc.text[pos:doc.ms[i].char_start]
+        depth = max(0, depth + gap.count("（") + gap.count("(") - gap.count("）") - gap.count(")"))
+        pos = doc.ms[i].char_end
+        if depth == 0:
+            out.append(i)
+    return out
 
 
 # Weaker words for a total after its parts (`听讲师生达1892人次`, `协会会员计2958人`): only for the last amount of a

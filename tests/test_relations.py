@@ -331,3 +331,10 @@ def test_an_item_split_inside_an_enumerated_list_is_no_sibling_and_a_split_by_in
     assert one(text, "100000亿元")[:3] == ("total_parts", "consistent", ["50000亿元", "30000亿元", "20000亿元"])
     assert one(text, "30000亿元")[:2] == ("subset", "consistent")  # two industries of many: 70%
     assert one(text, "20000亿元")[:2] == ("total_parts", "consistent")
+
+
+def test_the_base_of_a_joined_total_is_the_whole_before_its_breakdown_and_bracketed_amounts_are_no_parts() -> None:
+    text = ("全市一般公共预算收入136.94亿元，同比下降14.6%。其中，税收收入83.25亿元；非税收入53.69亿元。"
+            "加上上级补助收入412.2亿元（其中返还性收入18.15亿元、一般性转移支付收入358.66亿元、专项转移支付收入35.39亿元）、"
+            "上年结余50.47亿元等，全市一般公共预算收入总计599.61亿元。")
+    assert one(text, "599.61亿元")[:3] == ("total_parts", "consistent", ["136.94亿元", "412.2亿元", "50.47亿元"])
