@@ -52,7 +52,8 @@ NAME_WINDOW = 80
 # `只差38亿元`) or the base of one (`比预算数28,049,780,000元少…`) is never the total of a breakdown.
 DIFFERENCE_RE = re.compile(
     r"(?:比|较|同比|相比|与[^，。；]{0,20}相比)[^，。；]{0,30}?"
-    r"(?:增加|减少|增长|下降|多|少|超过?|节约|节省|增收|减收|提高|降低|上升|回落|减|增)[了出支收用]?(?:约|近|将近)?$"
+    r"(?:增加|减少|增长|下降|多|少|超过?|节约|节省|增收|减收|提高|降低|上升|回落|减|增)[了出支收用]?(?:额度|金额|数额)?"
+    r"(?:约|近|将近)?$"
     r"|(?:只差|相差|差距|缺口|少支|多支|少收|多收|超支|减收|增收|节约|节省)(?:了|约|近)?$"
     r"|^(?:同比|比上年|较上年)?(?:增加|减少|净增|净减|增长|下降|多|少)了?(?:约|近|将近)?$")
 BASE_BEFORE_RE = re.compile(r"(?:比|较)(?![重例较])[^，。；]{0,20}$")
@@ -479,11 +480,20 @@ def _parallel(doc: Doc, i: int, others: tuple[int, ...]) -> bool:
     return bool(last) and any(normalize_name(doc.name(o))[-1:] == last for o in others)
 
 
+ADJUSTMENT_RE = re.compile(r"(?:调增|调减|净增|净减|增加|减少)(?:了|约)?$")
+CUT_RE = re.compile(r"(?:调减|净减|减少)(?:了|约)?$")
+RELIEF_RE = re.compile(r"退税|减税|降费|缓税")
+
+
 def _signs(doc: Doc, total: int, parts: list[int]) -> list[int]:
-    """-1 for a part the total subtracts: export tax rebates in a list of tax revenues (`出口退税`)."""
+    """-1 for a part the total subtracts: export tax rebates in a list of tax revenues (`出口退税`), not in a total
+    of relief itself (`退税减税降费2.1亿元，其中留抵退税1.7亿元`); a cut in a net change (`调增26.18亿元，其中…
+    一般公共预算收入调减5.7亿元`)."""
     total_name = doc.name(total)
-    revenue = "税" in total_name or "收入" in total_name
-    return [-1 if revenue and doc.name(p).endswith("退税") else 1 for p in parts]
+    revenue = ("税" in total_name or "收入" in total_name) and not RELIEF_RE.search(total_name)
+    net_change = ADJUSTMENT_RE.search(doc.clause_before(total)) is not None
+    return [-1 if (revenue and doc.name(p).endswith("退税")) or (net_change and CUT_RE.search(doc.clause_before(p)))
+            else 1 for p in parts]
 
 
 QIZHONG_RE = re.compile(r"其中[：:，,]?")
@@ -612,13 +622,19 @@ def _total_before(doc: Doc, pos: int, first: int, opens_sentence: bool) -> int |
     floor = max(floor, pos - TOTAL_LOOKBACK_CHARS)
     nearest = None
     for i in reversed(doc.between(floor, pos)):
-        if doc.ms[i].char_end > pos or not doc.eligible(i):
-            continue
+        if doc.ms[i].char_end > pos or not doc.eligible(i) or _closed_bracket_between(text, doc.ms[i].char_end, pos):
+            continue  # an amount in an aside closed before the cue (`（…转移支付收入9.86亿元…）`) is no total of it
         if compatible(doc.ms[i], doc.ms[first]):
             return i
         if nearest is None:
             nearest = i
     return nearest if nearest is not None and compatible(doc.ms[nearest], doc.ms[first], loose=True) else None
+
+
+def _closed_bracket_between(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] closes a bracket it did not open."""
+    between = text[start:end]
+    return between.count("）") + between.count(")") > between.count("（") + between.count("(")
 
 
 INCLUDED_RE = re.compile(r"^[，,]?(?:这|其|均|都)?(?:也|亦)?(?:已)?(?:包括|包含|计入|列入|算在)")
@@ -1042,8 +1058,9 @@ def _repeats(doc: Doc, i: int, word: str) -> bool:
 def _listed_parts(doc: Doc, t: int, sent_start: int) -> _Found | None:
     ms = doc.ms
     parts: list[int] = []
+    outside = set(_outside_brackets(doc, sent_start, doc.between(sent_start, ms[t].char_start)))
     for i in reversed(doc.between(sent_start, ms[t].char_start)):
-        if not doc.eligible(i) or ms[i].kind == "increment":
+        if not doc.eligible(i) or ms[i].kind == "increment" or i not in outside:
             continue
         if _is_named_total(doc, i):
             break  # an earlier total of the same sentence closes its own parts

@@ -338,3 +338,27 @@ def test_the_base_of_a_joined_total_is_the_whole_before_its_breakdown_and_bracke
             "加上上级补助收入412.2亿元（其中返还性收入18.15亿元、一般性转移支付收入358.66亿元、专项转移支付收入35.39亿元）、"
             "上年结余50.47亿元等，全市一般公共预算收入总计599.61亿元。")
     assert one(text, "599.61亿元")[:3] == ("total_parts", "consistent", ["136.94亿元", "412.2亿元", "50.47亿元"])
+
+
+@pytest.mark.parametrize(("text", "total", "expected"), [
+    # an amount in an aside closed before 其中 is no total of it
+    ("全市收入136.94亿元，完成预算94.5%（主要原因是转移支付收入9.86亿元未到位），同比下降14.6%。其中，税收收入83.25亿元；"
+     "非税收入53.69亿元。", "136.94亿元", ("total_parts", "consistent", ["83.25亿元", "53.69亿元"])),
+    # a net change: the cuts count negative
+    ("总收入调增26.18亿元，其中，上级补助收入调增16.46亿元，动用预算稳定调节基金调增4.68亿元，一般公共预算收入调减5.7亿元，"
+     "调入资金调减1.35亿元，债务转贷收入调增12.09亿元。", "26.18亿元",
+     ("total_parts", "consistent", ["16.46亿元", "4.68亿元", "5.7亿元", "1.35亿元", "12.09亿元"])),
+    # a refund inside a total of relief is added, not subtracted
+    ("全年退税减税降费2.1亿元，其中：增值税留抵退税1.7亿元、减税降费0.4亿元。", "2.1亿元",
+     ("total_parts", "consistent", ["1.7亿元", "0.4亿元"])),
+    # a comparison's difference is no part
+    ("新增债券额度16.815亿元，其中一般债券0.5亿元、专项债券16.315亿元，比2021年增加额度0.315亿元。", "16.815亿元",
+     ("total_parts", "consistent", ["0.5亿元", "16.315亿元"])),
+    # amounts bracketed under a part are no parts of the total that sums the parts
+    ("上级补助收入11536万元(返还性收入107万元；一般性转移支付收入9272万元；专项转移支付收入2157万元)，上年结余收入811万元，"
+     "债务转贷收入771万元，收入总计13118万元。", "13118万元",
+     ("total_parts", "consistent", ["11536万元", "811万元", "771万元"])),
+])
+def test_budget_breakdowns_read_with_their_asides_signs_and_brackets(
+        text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
+    assert expected in [r[1:4] for r in relations(text) if r[0] == total]
