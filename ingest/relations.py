@@ -528,12 +528,43 @@ def _qizhong(doc: Doc) -> list[_Found]:
             continue
         limit = _sentence_end(text, pos) if bracket < 0 else text.find("）", pos)
         parts = _collect_parts(doc, total, first_ok, limit if limit > 0 else _sentence_end(text, pos))
+        parts = _in_category(doc, total, _of_its_measure(doc, total, parts))
         if not parts:
             continue
         parts += _included_later(doc, total, parts)
         out.append(_Found(total, parts, _signs(doc, total, parts), _list_completeness(doc, cue.end(), total, parts),
                           "其中"))
     return out
+
+
+def _of_its_measure(doc: Doc, total: int, parts: list[int]) -> list[int]:
+    """`总收入361.16亿元，总支出352.54亿元。其中，养老保险基金收入186.64亿元，支出184.03亿元；…`: when the total's
+    sentence states other measures before it, the parts named after those measures break them down, not it."""
+    mine = head(doc.name(total))
+    sentence_start = _sentence_start(doc.text, doc.ms[total].char_start)
+    others = {head(doc.name(j)) for j in doc.between(sentence_start, doc.ms[total].char_start)
+              if doc.eligible(j) and compatible(doc.ms[j], doc.ms[total])} - {mine}
+    if not others or not any(head(doc.name(p)) == mine for p in parts):
+        return parts
+    return [p for p in parts if head(doc.name(p)) not in others]
+
+
+# The members of a category a total may name (`肉类总产量…其中，猪肉…；禽蛋产量…` ends before the eggs): a list of
+# its parts ends at the first part of none of them.
+CATEGORY_MEMBERS = {
+    "粮食": ("粮", "谷", "稻", "麦", "玉米", "豆", "薯"),
+    "肉类": ("肉",),
+    "蔬菜": ("菜", "菌", "瓜"),
+}
+
+
+def _in_category(doc: Doc, total: int, parts: list[int]) -> list[int]:
+    total_name = doc.name(total)
+    for category, members in CATEGORY_MEMBERS.items():
+        if category in total_name:
+            inside = [any(word in doc.name(p) for word in members) for p in parts]
+            return parts[:inside.index(False)] if False in inside else parts
+    return parts
 
 
 # Pairs of words that split a whole in two (`中央`/`地方`, `税收收入`/`非税收入`): parts named by both sides

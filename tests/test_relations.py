@@ -362,3 +362,18 @@ def test_the_base_of_a_joined_total_is_the_whole_before_its_breakdown_and_bracke
 def test_budget_breakdowns_read_with_their_asides_signs_and_brackets(
         text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
     assert expected in [r[1:4] for r in relations(text) if r[0] == total]
+
+
+@pytest.mark.parametrize(("text", "total", "expected"), [
+    # parts of the other measure the sentence states break that one down, not this one
+    ("社会保险基金总收入361.16亿元，总支出352.54亿元。其中，养老保险基金收入186.64亿元，支出184.03亿元；"
+     "医疗保险基金收入174.52亿元，支出168.51亿元。", "352.54亿元", ("total_parts", "consistent", ["184.03亿元", "168.51亿元"])),
+    # a list under a category ends at its first part outside it
+    ("全年肉类总产量37401吨。其中，猪肉产量31282吨；牛肉产量2418吨；羊肉产量893吨；禽肉产量2808吨；禽蛋产量28340吨；"
+     "牛奶产量49191吨。", "37401吨", ("total_parts", "consistent", ["31282吨", "2418吨", "893吨", "2808吨"])),
+    ("粮食播种面积44086公顷。其中，小麦种植面积21820公顷；玉米种植面积20054公顷；油料种植面积832公顷；蔬菜种植面积5028公顷。",
+     "44086公顷", ("subset", "consistent", ["21820公顷", "20054公顷"])),
+])
+def test_a_list_keeps_only_the_parts_of_its_own_measure_and_category(
+        text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
+    assert one(text, total)[:3] == expected
