@@ -66,7 +66,8 @@ UNIT_BEFORE = {"人次": "person_time", "人数": "person"}
 ARTICLE_WORDS = tuple("一" + w for w in (
     "所 个 批 支 些 项 种 次 年 道 起 份 家 条 段 部 位 场 系列 点 线 片 体 流 套 方面 级 对 回 列 处").split())
 LATIN_AROUND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+＋/")
-NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔"}
+# 第3, [1], 〔2024〕, and the session after a congress's number (`十四届五次全委会`).
+NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔", "届"}
 CN_FIXED_AFTER = frozenset("”\"」』")
 # A target outside the plan part counts only where the sentence looks ahead (`明年力争…`): a target quoted in
 # the review (`预期目标是…，实际完成…`) is last year's, for plan attainment, not a plan target.
@@ -200,6 +201,9 @@ def _population(q: Quantity, text: str, sent: Sentence, clause: str) -> str | No
     return "" if _strip_verb_tail(clause).endswith(PERSON_SUBJECT_ENDS) else None
 
 
+PHASE_AFTER_WORDS = ("工程", "项目", "建设", "扩建", "改造", "厂房", "园区", "续建")
+
+
 # A ranking's move (`区域创新能力全国排名提升4位`, `位次前移3位`): the number counts places.
 RANK_MOVE_RE = re.compile(r"(?:排名|排位|位次|名次)[^，。；]{0,6}?(?:提升|上升|提高|前移|前进|跃升|下降|后退|下滑|后移)了?$")
 
@@ -225,6 +229,8 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
         return True  # 排名提升4位: places moved in a ranking, not persons
     if q.is_chinese and (q.unit == "m3" and q.number_text.endswith("方") or q.classifier == "类"):
         return True  # 中柬泰三方: parties; 六类国有资源: categories
+    if q.classifier == "期" and after.startswith(PHASE_AFTER_WORDS):
+        return True  # 万达广场二期工程: the name of a phase, not a count of sessions (`举办培训班3期`)
     raw_unit_text = q.number_text
     if q.unit == "year" and raw_unit_text.endswith("年") and (
             (not q.is_chinese and 1900 <= q.value <= 2100) or CHINESE_CALENDAR_YEAR_RE.match(raw_unit_text)):

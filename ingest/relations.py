@@ -79,6 +79,8 @@ def compatible(a: Mention, b: Mention, loose: bool = False) -> bool:
         return True
     if {a.unit, b.unit} <= {"person", "person_time"}:
         return True
+    if "person_time" in (a.unit, b.unit) and (a.classifier.endswith("次") or b.classifier.endswith("次")):
+        return False  # 旅客233万人次 and 航班297架次: trips of people and of aircraft
     return loose and a.unit in COUNT_FAMILY and b.unit in COUNT_FAMILY
 
 

@@ -70,10 +70,22 @@ def test_sentence_yields_mention(sentence: str, number_text: str, value: float, 
     ("推动四本预算与政府债务关键指标的动态平衡。", "四本"),
     ("云岭大地的每一处变化。", "一处"),
     ("完善一对夫妇可生育两个孩子政策。", "一对"),
+    ("认真贯彻区委十四届五次全委扩大会议精神。", "五次"),
+    ("加快推进万达广场二期工程建设。", "二期"),
+    ("抓住新一轮科技革命和产业变革机遇。", "一轮"),
+    ("推行政务服务一站式办理。", "一站"),
+    ("汽车零部件产业产值增长12%。", "零部"),
+    ("三次产业结构调整为5:40:55。", "三次"),
 ])
 def test_not_a_metric(text: str, not_metric: str) -> None:
     parsed = parse_text("一、工作成效\n" + text)
     assert not_metric not in {m.number_text for m in parsed.mentions}
+
+
+def test_sessions_of_a_training_course_and_flights_stay_counts() -> None:
+    parsed = parse_text("一、工作成效\n举办培训班3期。旅客吞吐量233万人次，其中口岸出入境航班297架次。\n")
+    assert {"3期", "297架次"} <= {m.number_text for m in parsed.mentions}
+    assert parsed.relations == []  # flights are no part of a count of passengers
 
 
 def test_full_width_forms_keep_offsets() -> None:
