@@ -34,7 +34,9 @@ ORG_ANCHORS = [
     re.compile(rf"委托[，,]\s*(?P<org>[\u4e00-\u9fff*]{{1,16}}?{ORG_SUFFIX})向"),
 ]
 CLAUSE_LEAD_RE = re.compile(r"^(?:一年来|过去的?一年(?:里|来|中)?|在过去的一年里|[\dXx]{2,4}年(?:以来|来|中|里)?|今年以来|近年来|全年)[，,]?")
-NOT_ORG_START = ("在", "按照", "根据", "围绕", "坚持", "受", "经", "由", "对", "为", "我", "以", "向")
+# A subject running on into its sentence (`奋勇高新区在市委…`): no organisation's name.
+ORG_CUT_FROM_PROSE_RE = re.compile(r"[在的和与及]")
+NOT_ORG_START = ("在", "按照", "根据", "围绕", "坚持", "受", "经", "由", "对", "为", "我", "以", "向", "并", "请")
 
 TITLE_YEAR_RE = re.compile(r"(?P<y>\d{4}|[Xx]{2,4})年(?:度)?")
 # Up to a few words may qualify the year's subject (`2019年全市和市本级预算执行情况`, `2020年市级预算草案`).
@@ -254,7 +256,9 @@ def find_org(report: ReportSegment) -> str | None:
             continue
         line = sent.text.strip()
         m = SOURCE_ORG_RE.search(line[line.find("来源"):] if "来源" in line else line)
-        if m is None and len(line) <= 40:
+        if m is None and DATELINE_RE.match(line) and "会议上" in line:
+            m = SPEAKER_RE.match(line.split("会议上", 1)[1].strip())  # `——…在…会议上三门峡市财政局局长  宋东`
+        elif m is None and len(line) <= 40:
             m = SPEAKER_RE.match(line)
         if m:
             return _qualified(m.group("org"), place)
@@ -271,13 +275,13 @@ def find_org(report: ReportSegment) -> str | None:
         if m:
             return _qualified(m.group("org"), place)
     for sent in body:
-        for clause in re.split(r"[，,。；：]", sent.text):
-            clause = CLAUSE_LEAD_RE.sub("", clause.strip())
-            if not clause or clause.startswith(NOT_ORG_START):
-                continue
-            m = ORG_RE.match(clause)
-            if m and len(m.group(0)) >= 2:
-                return _qualified(m.group(0), place)
+        clauses = (CLAUSE_LEAD_RE.sub("", c.strip()) for c in re.split(r"[，,。；：]", sent.text))
+        subject = next((c for c in clauses if c), "")  # the sentence's subject opens its first clause
+        if not subject or subject.startswith(NOT_ORG_START):
+            continue
+        m = ORG_RE.match(subject)
+        if m and len(m.group(0)) >= 2 and not ORG_CUT_FROM_PROSE_RE.search(m.group(0)):
+            return _qualified(m.group(0), place)
     return None
 
 

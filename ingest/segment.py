@@ -54,7 +54,9 @@ PROBLEM_PARAGRAPH_RE = PROBLEM_PARAGRAPH.compile()
 # The closing exhortation (`让我们…而努力奋斗！`) ends the work content; notes after the body are `other`.
 # It may open on a sentence or two before 让我们 (`各位代表，新时代是奋斗者的时代！让我们…而不懈奋斗！`).
 CLOSING_RE = re.compile(r"^(?:各位代表|同志们|各位委员)?[！!，,]?\s*(?:[^。！!？?]{0,40}[。！!，,]){0,3}?\s*让我们")
-NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|[\[［【][①-⑩\d]{1,2}[\]］】]|[①-⑩](?!\S{0,3}[、.]))")
+NOTE_RE = re.compile(r"^(?:注\s*[：:]|注\s*\d|需要说明的是|[\[［【][①-⑩\d]{1,2}[\]］】]|[①-⑩](?!\S{0,3}[、.])"
+                     # a caveat on the figures
+                     r"|(?:上述|以上)[^。]{0,40}(?:数据|数字)[^。]{0,40}(?:变动|调整|为准|快报))")
 APPENDIX_RE = re.compile(r"^附\s*件\s*\d?\s*$")
 APPENDIX_LINE_RE = re.compile(r"^附\s*(?:件|录|表)\s*\d*\s*(?:[：:]|$)")
 # A block of notes or definitions closes the body (`注：`, `附：名词解释`, `四、名词解释`).
@@ -336,7 +338,8 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
         body = text[s:e]
         style = heading_style(body)
         heading = _as_heading(body, s, e, style)
-        if state.front and ((title_start is not None and s == title_start) or _is_front_line(body, heading)):
+        if state.front and ((title_start is not None and s == title_start) or _is_front_line(body, heading)
+                            or _repeats_title(body, title)):
             seg.sentences.extend(Sentence(a, b, text[a:b], "other", state.paragraph, "")
                                  for a, b in bounded_spans(text, s, e))
             continue
@@ -354,7 +357,30 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
             seg.sentences.extend(Sentence(ss, se, text[ss:se], section, state.paragraph, path)
                                  for ss, se in split_sentences(text, s, e))
         state.paragraph += 1
+    _close_on_address(seg)
     return seg
+
+
+ADDRESS_RE = re.compile(r"^(?:各位代表|同志们|各位委员)[，,！!]")
+
+
+def _close_on_address(seg: ReportSegment) -> None:
+    """The last paragraph of the body, when it addresses the delegates and ends on an exclamation (`各位代表，
+    2020年财政改革发展任务艰巨…做出新贡献！`), is the closing words even without 让我们."""
+    body = [s for s in seg.sentences if s.section != "other"]
+    if not body:
+        return
+    last = [s for s in seg.sentences if s.paragraph == body[-1].paragraph]
+    if ADDRESS_RE.match(last[0].text) and last[-1].text.rstrip().endswith(("！", "!")):
+        for sent in last:
+            sent.section = "other"
+
+
+def _repeats_title(body: str, title: str | None) -> bool:
+    """A line of the title set again in the front matter, often broken over lines (`关于三门峡市2019年财政预算执行情况`
+    / `和2020年财政预算（草案）的报告`): no heading of the body."""
+    line = _compact(body)
+    return bool(title) and len(line) >= 6 and line in _compact(title)  # type: ignore[arg-type]
 
 
 def _is_front_line(body: str, heading: Heading | None) -> bool:

@@ -216,3 +216,37 @@ def test_closing_words_after_a_lead_sentence_and_a_notes_block_with_full_width_m
     notes = ("2026年政府工作报告\n各位代表：\n一、2025年工作回顾\n地区生产总值增长5%。\n二、2026年工作安排\n"
              "新建学校20所。\n注释\n［1］三张清单：正面清单、负面清单和5类特殊商品清单。\n")
     assert _sections(notes)["［1］三张清单："] == "other"
+
+
+BUDGET = """关于南江市2019年财政预算执行情况和2020年财政预算（草案）的报告
+发布时间：2020-06-17 10:16
+关于南江市2019年财政预算执行情况
+和2020年财政预算（草案）的报告
+——2020年5月14日在南江市第七届人民代表大会第五次会议上南江市财政局局长  宋  东
+各位代表：
+受市政府委托，现将2019年预算执行情况和2020年预算草案提请审议，并请各位政协委员提出意见。
+一、2019年预算执行情况
+全市一般公共预算收入85.6亿元，增长5%。
+上述财政收支数据在办理年终结算后还会有所变动，决算结果届时报市人大常委会审批，涉及资金12亿元。
+二、2020年预算草案
+全市一般公共预算收入预计增长5%。
+各位代表，2020年财政改革发展任务艰巨。我们将更好发挥财政职能作用，为完成全年10项重点任务做出新贡献！
+"""
+
+
+def test_a_budget_report_title_set_again_in_its_front_matter_is_no_heading_and_its_speaker_follows_the_dateline() -> None:
+    parsed = parse_text(BUDGET)
+    (seg, meta), = parsed.reports
+    assert meta.org_name == "南江市财政局"
+    assert (meta.report_year, meta.plan_year) == (2019, 2020)
+    assert not any(h.text.startswith(("关于", "和2020")) for h in seg.headings)
+    sections = _sections(BUDGET)
+    assert sections["全市一般公共预算"] == "result"
+    assert sections["上述财政收支数据"] == "other"  # a caveat on the figures
+    assert sections["各位代表，202"] == "other"  # closing words: an address ending on an exclamation
+
+
+def test_an_organisation_is_never_cut_out_of_running_prose() -> None:
+    text = "湛江奋勇高新区2022年财政决算情况报告\n2022年，奋勇高新区在市委、市政府的正确领导下，全区收入增长5%。\n"
+    (_, meta), = parse_text(text).reports
+    assert meta.org_name is None or "在" not in meta.org_name
