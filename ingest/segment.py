@@ -168,11 +168,15 @@ def announces_report(line: str) -> bool:
     return bool(OPENING_SENTENCE_START_RE.match(line) or OPENING_SENTENCE_ANYWHERE_RE.search(line))
 
 
+# A portal's navigation trail (`首页>政府信息公开>…>统计公报`): it names the page's section, not the document.
+BREADCRUMB_RE = re.compile(r"[>›»＞]|^(?:首页|当前位置|您的位置|您现在的位置)")
+
+
 def is_title_line(line: str, next_line: str) -> bool:
     if "。" in line:  # a sentence, as most lines are: tested before compacting the line (which keeps every 。)
         return False
     s = _compact(line)
-    if not s or len(s) > 60 or heading_style(s) is not None:
+    if not s or len(s) > 60 or heading_style(s) is not None or BREADCRUMB_RE.search(s):
         return False
     if TITLE_RE.search(s) and not s.endswith(("：", ":", "，")):
         return True
@@ -551,7 +555,8 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
         state.section = "plan"
     elif state.section in ("result", "problem") and THANKS_RE.search(body):
         return "other"
-    elif state.section == "result" and (PROBLEM_PARAGRAPH_RE.search(body) or PROBLEM_OPENING_RE.search(body[:300])):
+    elif state.section == "result" and (PROBLEM_PARAGRAPH_RE.search(body)
+                                        or PROBLEM_OPENING_RE.search(REMEDIED_PROBLEM_RE.sub("", body[:300]))):
         state.section = "problem"
     elif state.section == "problem" and _resumes_review(state, body):
         state.section = "result"

@@ -250,3 +250,15 @@ def test_an_organisation_is_never_cut_out_of_running_prose() -> None:
     text = "湛江奋勇高新区2022年财政决算情况报告\n2022年，奋勇高新区在市委、市政府的正确领导下，全区收入增长5%。\n"
     (_, meta), = parse_text(text).reports
     assert meta.org_name is None or "在" not in meta.org_name
+
+
+def test_a_portal_breadcrumb_is_no_title_and_a_remedy_is_no_problem_statement() -> None:
+    text = ("首页>政府信息公开>法定主动公开内容>统计公报\n分享：\n2021年南江国民经济和社会发展统计公报\n"
+            "2021年全市地区生产总值增长8%。\n")
+    (seg, _), = parse_text(text).reports
+    assert seg.title == "2021年南江国民经济和社会发展统计公报"
+    work = ("2022年南江区财政决算情况报告\n一、2022年财政收支执行情况\n全年收入增长5%。\n"
+            "同时查找税收征管中薄弱环节，及时解决征管中存在的问题，全年入库税款12亿元。\n（二）全力组织财政收入\n全年组织收入30亿元。\n")
+    sections = _sections(work)
+    assert sections["同时查找税收征管"] == "result"
+    assert sections["全年组织收入30"] == "result"
