@@ -1159,8 +1159,36 @@ def _averages_of_groups(doc: Doc, f: _Found) -> bool:
     return any(normalize_name(doc.name(p)).endswith(measure) for p in f.parts)
 
 
+# How far a bracket breaking an amount down may run (characters).
+BRACKET_CHARS = 120
+BRACKET_OPENERS_TO_LEAVE = ("其中", "含", "包括", "包含", "主要", "比", "较", "同比", "增长", "下降", "占")
+
+
+def _bracketed(doc: Doc) -> list[_Found]:
+    """`债务限额943.09亿元（一般债务274.21亿元、专项债务668.88亿元）`, `还本付息131138万元（还本83951万元，付息47187万元）`:
+    a bracket right after an amount holding two or more amounts of its kind and nothing else breaks it down (a
+    bracket opening 其中/含/比… is read by the other finders or is a note)."""
+    text, ms = doc.text, doc.ms
+    out: list[_Found] = []
+    for t, m in enumerate(ms):
+        if text[m.char_end:m.char_end + 1] not in ("（", "("):
+            continue
+        close = min((c for c in (text.find("）", m.char_end, m.char_end + BRACKET_CHARS),
+                                 text.find(")", m.char_end, m.char_end + BRACKET_CHARS)) if c > 0), default=-1)
+        inner = text[m.char_end + 1:close] if close > 0 else ""
+        if not inner or inner.startswith(BRACKET_OPENERS_TO_LEAVE) or not doc.eligible(t):
+            continue
+        inside = list(doc.between(m.char_end + 1, close))
+        if len(inside) < 2 or not all(doc.eligible(i) and compatible(m, ms[i]) for i in inside):
+            continue  # a rate, a difference or another unit inside: an aside, not a breakdown
+        names = [doc.name(i) for i in inside]
+        completeness = COMPLETE if _complementary(names) or _ends_with_the_rest(doc, inside) else UNKNOWN
+        out.append(_Found(t, inside, _signs(doc, t, inside), completeness, "（…）"))
+    return out
+
+
 # In this order a set of parts goes to the first finder that claims it.
-FINDERS = (_parts_then_total, _qizhong, _principally, _named_total, _topic_breakdowns, _weak_listed_parts)
+FINDERS = (_parts_then_total, _qizhong, _principally, _named_total, _topic_breakdowns, _weak_listed_parts, _bracketed)
 # These read a whole and one part without a breakdown cue: only where the whole is no other relation's total.
 WEAK_FINDERS = (_new_then_cumulative, _adjacent_subset)
 

@@ -377,3 +377,21 @@ def test_budget_breakdowns_read_with_their_asides_signs_and_brackets(
 def test_a_list_keeps_only_the_parts_of_its_own_measure_and_category(
         text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
     assert one(text, total)[:3] == expected
+
+
+@pytest.mark.parametrize(("text", "total", "expected"), [
+    ("年末政府债务限额为943.09亿元（一般债务274.21亿元、专项债务668.88亿元）。", "943.09亿元",
+     ("total_parts", "consistent", ["274.21亿元", "668.88亿元"])),
+    ("全年还本付息131138万元（还本83951万元，付息47187万元）。", "131138万元",
+     ("total_parts", "consistent", ["83951万元", "47187万元"])),
+    ("全年还本付息131138万元（还本73951万元，付息47187万元）。", "131138万元",
+     ("total_parts", "mismatch", ["73951万元", "47187万元"])),
+])
+def test_a_bracket_of_amounts_right_after_an_amount_breaks_it_down(
+        text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
+    assert one(text, total)[:3] == expected
+
+
+def test_a_bracket_with_a_rate_or_a_note_is_no_breakdown() -> None:
+    assert relations("全年收入100亿元（增长5%，比上年增加4.8亿元）。") == []
+    assert relations("全年支出100亿元（含上级补助20亿元、专项资金30亿元）。") == []
