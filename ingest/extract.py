@@ -312,6 +312,7 @@ REFERENCE_SUBJECT_RE = re.compile(
 SCENE_RE = re.compile(r"^[^，。]{0,10}?(?:背景下|形势下|情况下|影响下)|比[^，。]{0,12}?(?:时|底|末|同期|上年|去年)")
 MODIFIERS = ("各类", "各种", "各项", "系列", "多种", "一批", "多家")  # each two characters: see _unmodified
 TITLE_END_RE = re.compile(r"^.*[》”]等?")
+NOTE_MARK_RE = re.compile(r"[\[［]\d{1,2}[\]］]")
 
 
 def _unmodified(phrase: str) -> str:
@@ -340,6 +341,8 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
             return noun_after  # `中国青年报等20家媒体网络平台`: the category after 等 names the metric
     # The substring tests skip a regex that cannot match (each is the literal its pattern needs); this
     # function runs for every mention.
+    if "］" in item or "]" in item:
+        item = NOTE_MARK_RE.sub("", item)  # `四大主导产业［2］占GDP比重`: a footnote's mark is no word of the name
     if "》" in item or "”" in item:
         item = TITLE_END_RE.sub("", item) or item
     if "下" in item or "比" in item:

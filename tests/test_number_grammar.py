@@ -82,6 +82,11 @@ def test_not_a_metric(text: str, not_metric: str) -> None:
     assert not_metric not in {m.number_text for m in parsed.mentions}
 
 
+def test_a_footnote_mark_is_no_word_of_a_subject() -> None:
+    parsed = parse_text("一、工作成效\n四大主导产业［2］占GDP比重提高约14个百分点。\n")
+    assert [m.subject for m in parsed.mentions] == ["四大主导产业占GDP比重"]
+
+
 def test_sessions_of_a_training_course_and_flights_stay_counts() -> None:
     parsed = parse_text("一、工作成效\n举办培训班3期。旅客吞吐量233万人次，其中口岸出入境航班297架次。\n")
     assert {"3期", "297架次"} <= {m.number_text for m in parsed.mentions}
