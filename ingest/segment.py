@@ -411,6 +411,9 @@ class _SectionState:
     appendix: bool = False  # an appendix after the closing words begins on the next line
     style_rank: dict[str, int] = field(default_factory=dict)  # heading styles in order of first use = depth
     stack: list[Heading] = field(default_factory=list)  # the open headings, outermost first
+    # The last heading names the achievements as well as the targets (`二、“十三五”时期发展成就和“十四五”时期主要
+    # 目标任务`): a paragraph under it that reviews the years past is a result.
+    heading_names_review: bool = False
 
 
 def _ordinal_number(ordinal: str) -> int:
@@ -465,8 +468,12 @@ def _track_numbering(state: _SectionState, style: str, ordinal: str) -> bool:
     return restarted
 
 
+RESULT_HEADING_RE = dict(HEADING_KIND_RES)["result"]
+
+
 def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None:
     restarted = _track_numbering(state, h.style, h.ordinal)
+    state.heading_names_review = h.kind == "plan" and RESULT_HEADING_RE.search(h.text[:24]) is not None
     if NOTES_BLOCK_RE.match(h.text):
         state.closed = True
     if state.closed:
@@ -548,6 +555,8 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
     if state.paragraph > 3 and CLOSING_RE.match(body):
         state.closed = True
         return "other"
+    if state.section == "plan" and state.heading_names_review and REVIEW_RESUMES_RE.match(body):
+        return "result"  # `过去五年，我国经济社会发展取得新的历史性成就…` under a heading naming both
     if restarted and state.section in ("result", "problem"):
         state.section = "plan"
         _relabel_plan_intro(seg)

@@ -262,3 +262,12 @@ def test_a_portal_breadcrumb_is_no_title_and_a_remedy_is_no_problem_statement() 
     sections = _sections(work)
     assert sections["同时查找税收征管"] == "result"
     assert sections["全年组织收入30"] == "result"
+
+
+def test_a_review_under_a_heading_naming_achievements_and_targets_is_a_result() -> None:
+    text = ("2021年政府工作报告\n各位代表：\n一、2020年工作回顾\n国内生产总值增长2.3%。\n"
+            "二、“十三五”时期发展成就和“十四五”时期主要目标任务\n过去五年，城镇新增就业超过6000万人。\n"
+            "“十四五”时期，城镇调查失业率控制在5.5%以内。\n三、2021年重点工作\n城镇新增就业1100万人以上。\n")
+    sections = _sections(text)
+    assert sections["过去五年，城镇新"] == "result"
+    assert sections["“十四五”时期，城"] == "plan"
