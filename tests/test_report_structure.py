@@ -270,4 +270,4 @@ def test_a_review_under_a_heading_naming_achievements_and_targets_is_a_result() 
             "“十四五”时期，城镇调查失业率控制在5.5%以内。\n三、2021年重点工作\n城镇新增就业1100万人以上。\n")
     sections = _sections(text)
     assert sections["过去五年，城镇新"] == "result"
-    assert sections["“十四五”时期，城"] == "plan"
+    assert sections["“十四五”时期，"] == "plan"
