@@ -557,6 +557,8 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
         return "other"
     if state.section == "plan" and state.heading_names_review and REVIEW_RESUMES_RE.match(body):
         return "result"  # `过去五年，我国经济社会发展取得新的历史性成就…` under a heading naming both
+    if state.section == "plan" and PROGRESS_SO_FAR_RE.search(body[:PROGRESS_OPENING_CHARS]):
+        return "result"  # `在交通运输业方面，今年１——５月份铁道货运量…`: the plan year's outcome so far
     if restarted and state.section in ("result", "problem"):
         state.section = "plan"
         _relabel_plan_intro(seg)
@@ -573,6 +575,12 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
         state.section = "result"
     return state.section
 
+
+# A paragraph in the plan part that opens on what the plan year has brought so far (`今年１——５月份`, `本年1至4月`,
+# `到５月份为止`): an outcome, not a target. Only its opening is read: a plan paragraph may cite such a figure later.
+PROGRESS_SO_FAR_RE = re.compile(
+    r"(?:今年|本年)\s*[1１一]\s*(?:—|－|-|~|～|至|到)+\s*[\d０-９一二三四五六七八九十]{1,2}\s*月|到[\d０-９]{1,2}月份?为止")
+PROGRESS_OPENING_CHARS = 40
 
 # A paragraph that opens on the reviewed year or the five years just past takes the review up again after
 # a problems paragraph (`2015年是“十二五”收官之年。过去五年…`).

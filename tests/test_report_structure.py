@@ -271,3 +271,12 @@ def test_a_review_under_a_heading_naming_achievements_and_targets_is_a_result() 
     sections = _sections(text)
     assert sections["过去五年，城镇新"] == "result"
     assert sections["“十四五”时期，"] == "plan"
+
+
+def test_the_plan_years_outcome_so_far_in_the_plan_part_is_a_result() -> None:
+    text = ("关于南江市2019年预算执行情况和2020年预算草案的报告\n各位代表：\n一、2019年预算执行情况\n全市收入85.6亿元。\n"
+            "二、2020年预算草案\n全市收入预计增长5%。\n在交通运输方面，今年１——５月份铁道货运量完成计划的105%。\n"
+            "全年安排支出120亿元，截至4月底已支出40亿元。\n")
+    sections = _sections(text)
+    assert sections["在交通运输方面，"] == "result"
+    assert sections["全年安排支出12"] == "plan"  # a figure so far cited later in a plan paragraph stays plan
