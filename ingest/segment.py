@@ -31,6 +31,7 @@ METADATA_RE = re.compile(
     r"^(?:来\s*源|时\s*间|发布(?:日期|时间|机构)|信息来源|索\s*引\s*号|主题分类|名\s*称|文\s*号|分享|字\s*[号体]"
     r"|【?字体|作者|编辑|责任编辑|浏览次数|点击数)\s*[：:]?"
     r"|^.{0,60}(?:记者|摄影).{0,20}摄\s*$"  # a photo caption
+    r"|^.{0,60}[。！]\s*\S{0,12}记者[\s　]*[\u4e00-\u9fff]{2,4}(?:[\s　、]+[\u4e00-\u9fff]{2,4})*\s*$"  # credited, no 摄
     r"|^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源.*)?$")
 # The sentence that announces the report: opening the line (`我代表…`, `受…委托`), or anywhere in it. Two patterns,
 # as one with `^` in some alternatives would be tried at every character of every line.

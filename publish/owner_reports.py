@@ -52,7 +52,7 @@ where f.page_row <= ?  -- MAX_HTML_ROWS
 order by {PAGE_ORDER}
 """
 # The sentences holding the parts of a total that does not add up, when they are not the total's own sentence
-# (`…126场。其中科普讲座58场、…`): the page shows them under the total's, so the owner sees every number.
+# (`…119场。其中科普讲座58场、…`): the page shows them under the total's, so the owner sees every number.
 PART_SENTENCES_SQL = """
 with shown as (
     select document_id, char_start, char_end,

@@ -24,8 +24,8 @@ def test_owner_report_renders_in_chromium(samples_run, tmp_path) -> None:
     dom = render(report.html_path, tmp_path, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count('class="finding"') == report.n_findings >= 2
-    assert "parts add up to 109场, total says 126场" in dom.stdout
-    assert "<mark>126场</mark>" in dom.stdout and "<svg" in dom.stdout
+    assert "parts add up to 109场, total says 119场" in dom.stdout
+    assert "<mark>119场</mark>" in dom.stdout and "<svg" in dom.stdout
     assert_not_blank(report.html_path, tmp_path)
 
 

@@ -42,10 +42,10 @@ def test_planted_mismatch_is_found_and_the_consistent_total_is_not_flagged(sampl
     settings, _ = samples_run
     checks = {(int(total), status) for total, status in q(
         settings, "select total_value, status from marts.fct_total_check where relation = 'total_parts'")}
-    assert (126, "mismatch") in checks  # 58 + 39 + 12 = 109
+    assert (119, "mismatch") in checks  # 58 + 39 + 12 = 109: one digit short (68 would add up)
     assert (860, "consistent") in checks  # 120 + 340 + 400
     findings = q(settings, "select expected, char_start from marts.fct_dq_finding where check_name = 'total_mismatch'")
-    assert [f[0] for f in findings] == ["parts add up to 109场, total says 126场: off by -17场, rounding allows 0场 (the parts cover 87% of the total)"]
+    assert [f[0] for f in findings] == ["parts add up to 109场, total says 119场: off by -10场, rounding allows 0场 (the parts cover 92%; short by one digit: 58场 written as 68 would make it add up)"]
     consistent = q(settings, "select count(*) from marts.fct_dq_finding f join marts.fct_total_check c "
                              "on c.char_start = f.char_start and c.source_file = f.source_file "
                              "where c.status = 'consistent' and f.check_name = 'total_mismatch'")
@@ -113,10 +113,10 @@ def test_owner_reports_hold_only_their_owners_findings(samples_run) -> None:
                                               "plan_target_without_actual"}
     assert all("示范区科技局" in r["source_file"] for r in rows)
     html = open(tech.html_path, encoding="utf-8").read()
-    assert "parts add up to 109场, total says 126场" in html and "<mark>126场</mark>" in html
+    assert "parts add up to 109场, total says 119场" in html and "<mark>119场</mark>" in html
     kexie = reports["科协数据专员"]
     assert kexie.n_findings == 0
-    assert "126场" not in open(kexie.html_path, encoding="utf-8").read()
+    assert "119场" not in open(kexie.html_path, encoding="utf-8").read()
 
 
 def test_summary_lists_rows_per_mart_and_paths(samples_run) -> None:

@@ -280,3 +280,11 @@ def test_the_plan_years_outcome_so_far_in_the_plan_part_is_a_result() -> None:
     sections = _sections(text)
     assert sections["在交通运输方面，"] == "result"
     assert sections["全年安排支出12"] == "plan"  # a figure so far cited later in a plan paragraph stays plan
+
+
+def test_a_photo_caption_credited_without_she_is_no_body_text() -> None:
+    text = ("2026年江南省政府工作报告\n——二〇二六年一月二十七日在江南省第十四届人民代表大会第五次会议上\n"
+            "1月27日，省长张三作政府工作报告。江南日报记者 李四\n各位代表：\n现在，我代表省人民政府，向大会报告工作。\n"
+            "一、2025年工作回顾\n全省地区生产总值增长5.2%。\n")
+    (_, meta), = parse_text(text).reports
+    assert (meta.report_year, meta.plan_year) == (2025, 2026)
