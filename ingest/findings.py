@@ -234,6 +234,26 @@ def _same_actor(a: Mention, b: Mention, seen: dict[str, str | None]) -> bool:
     return ta is None or tb is None or ta == tb
 
 
+# The level of government or area a figure is for (`全市` and `市级` in one budget report are two totals).
+SCOPE_RE = re.compile(r"全国|中央|全省|省级|省本级|省直|全市|市级|市本级|市直|全县|县级|县本级|全区|区级|区本级|本级|乡镇")
+
+
+def _scopes(m: Mention) -> set[str]:
+    """The scopes the mention's innermost heading naming one, and its sentence, speak of."""
+    heading = next((h for h in reversed(m.heading_path.split(" > ")) if SCOPE_RE.search(h)), "")
+    return set(SCOPE_RE.findall(heading)) | set(SCOPE_RE.findall(m.sentence))
+
+
+def _same_scope(a: Mention, b: Mention) -> bool:
+    """The same scope, and the same part of the report: in a budget report each part (一般公共预算, 政府性基金,
+    社会保险基金…) repeats the same items (`支出预算调整为…`, `当年收支结余…`) for another fund."""
+    sa, sb = _scopes(a), _scopes(b)
+    part_a = a.heading_path.split(" > ")[:2] if a.heading_path else []
+    part_b = b.heading_path.split(" > ")[:2] if b.heading_path else []
+    shorter = min(len(part_a), len(part_b))
+    return (not sa or not sb or bool(sa & sb)) and part_a[:shorter] == part_b[:shorter]
+
+
 def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
     """The same subject, period, unit and kind given two different values in one report."""
     groups: dict[tuple, list[Mention]] = defaultdict(list)
@@ -247,7 +267,7 @@ def repeated_metric_findings(mentions: list[Mention]) -> list[Finding]:
         for b in ms[1:]:
             if b.sentence_start == a.sentence_start:
                 continue  # one sentence giving a subject two values states a change (`从16.3万亿元增加到27.4万亿元`)
-            if not _near(a, b) and _same_actor(a, b, actors):
+            if not _near(a, b) and _same_actor(a, b, actors) and _same_scope(a, b):
                 out.append(Finding("repeated_metric_disagrees", b.report_seq, b.char_start, b.char_end,
                                    f"{b.subject}: {b.number_text} here, {a.number_text} earlier", b.sentence))
     return out

@@ -28,6 +28,16 @@ def test_a_change_within_one_sentence_is_no_repeated_value() -> None:
     assert _findings(text, "repeated_metric_disagrees") == []
 
 
+def test_the_same_item_of_another_scope_or_fund_is_no_repeated_value() -> None:
+    text = ("南江市2019年预算执行情况的报告\n一、2019年预算执行情况\n（一）全市一般公共预算\n全市税收收入完成100.2亿元。\n"
+            "（二）市级一般公共预算\n市级税收收入完成20.6亿元。\n（三）政府性基金预算\n当年收支结余13.1亿元。\n"
+            "（四）社会保险基金预算\n当年收支结余4.9亿元。\n")
+    assert _findings(text, "repeated_metric_disagrees") == []
+    same = ("南江市2019年预算执行情况的报告\n一、2019年预算执行情况\n（一）全市一般公共预算\n全市税收收入完成100.2亿元。\n"
+            "1.收入情况\n全市税收收入完成20.6亿元。\n")
+    assert len(_findings(same, "repeated_metric_disagrees")) == 1
+
+
 SPACED = ("区财政局2025年预算执行情况的报告\n一、2025年预算执行情况\n"
           "全 年 一 般 公 共 预 算 收 入 1 2 3 . 4  亿  元 ，同  比  增  长  5 . 2 % 。\n"
           "政府性基金收入12亿元。\n"
