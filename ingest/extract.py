@@ -97,18 +97,22 @@ VERB_TAIL_WORDS = (
     "已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
     "提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
     "净增|增|增收|增粮|等|增加到|增长到|提高到|提升到|增至|提高至|降至|降到|下降到|减少到|减至|压缩到|压缩至|稳定在|保持在|"
-    "控制在|上升到|突破"
+    "控制在|上升到|突破|提升至|上升至|下降至|首次超过|首次|可比|从|由"
 ).split("|")
 VERB_TAIL = repeated(one_of(*VERB_TAIL_WORDS)) + "$"
 VERB_TAIL_RE = VERB_TAIL.compile()
 # The characters those words end with: a phrase ending in any other has no verb tail (a cheap test first).
 VERB_TAIL_LAST_CHARS = frozenset(word[-1] for word in VERB_TAIL_WORDS)
 LEADING_NOISE_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}|[\dXx]{2,4}年(?:度)?(?:初|底|末)?"
+    r"^(?:[一二三四五六七八九十]+是|力争|计划|预计|拟|其中|同时|此外|另外|全年|今年|去年|截至[^，。]{0,8}"
+    r"|[\dXx]{2,4}(?:[-—至~][\dXx]{2,4})?年(?:度)?(?:初|底|末)?|\d{1,2}[.．]\s*|我[市省区县国州]|加上|实现|主要是|原因是"
     r"|\d{1,2}(?:[-—至]\d{1,2})?月(?:底|末|期间)?|共|累计|并|还|已|为|对|向|在(?![校读学岗职园])|使|让|和|与|及|新增|新建|新引进"
     r"|全[市区县省国]|每[月年周季]|[一二两三四五六七八九十\d]+年(?:来|以来)|(?:过去|这|近)?[一二两三四五六七八九十]{1,2}年(?:年均|平均)?"
     r"|积极|认真|先后|分别|持续)+"
 )
+# Verbs that name the thing counted after the number only when they end the phrase before it (`新设152个跨境电商
+# 综试区`, `为期五天的兰展`): inside a name they are part of it (`基础设施建设投资`).
+FINAL_VERB_RE = re.compile(r"(?:新设|建设|支持|启动|布局|确定|新开工|开工|改造|认定|为期)$")
 # Verbs whose object is the thing counted: `开展免费义诊活动20场次` → 免费义诊活动, `举办20场展会` → 展会.
 ACTION_VERBS_RE = re.compile(
     r"开展|举办|组织|引进|引导|动员|安排|新发展|培育|建成|编印|发放|印发|收到|达成|提供|促成|诊治|召开|举行|设立|认定|评选|推荐|选派|"
@@ -117,7 +121,7 @@ ACTION_VERBS_RE = re.compile(
     r"下达|抽派|派出|派|荣获|完成|宣讲|赴|深入"
 )
 NOUN_AFTER_RE = re.compile(
-    r"^(?:“[^”]{1,12}”|[“”\"《》A-Za-z\u4e00-\u9fff·]){1,16}?"
+    r"^(?![并且而均已都]|居(?:全|世界))(?:“[^”]{1,12}”|[“”\"《》A-Za-z\u4e00-\u9fff·]){1,16}?"
     r"(?=[，,、；;。：:（(和及与等的0-9一二三四五六七八九十两]|$|参展|参加|参与|受益|获得|宣讲|开展|举办|进行|提供|实施|完成|得到|"
     r"通过|亮相|授予|荣获|成立|组成|出席|到场|观看|听取|报名|上岗|入驻|促成|受到|受|被|获)"
 )
@@ -307,7 +311,8 @@ def _points_forward(phrase: str) -> bool:
 # number belongs to the subject named before it in the sentence.
 REFERENCE_SUBJECT_RE = re.compile(
     r"(?:完成|为|占|达|是|相当于)?(?:年初|调整)?预算数?的$|占[^，。；]{0,16}(?:的|比重|比例)?$|比[^，。；]{0,8}$|实际(?:完成)?$"
-    r"|(?:增产|减产|增长|下降|增加|减少)$|(?:支出|收入)?占比$|增速?(?:低于|高于|快于|慢于)[^，。；]{0,8}$")
+    r"|(?:增产|减产|增长|下降|增加|减少|上升|提升|提高|降低)$|(?:支出|收入)?占比$|增速?(?:低于|高于|快于|慢于)[^，。；]{0,8}$"
+    r"|^(?:位?居|排名|排在)(?:全国|全省|全市|全区|全州|世界|全球|同类|[^，。；]{0,4}第)[^，。；]{0,6}$")
 # Phrases that set the scene rather than name the metric.
 SCENE_RE = re.compile(r"^[^，。]{0,10}?(?:背景下|形势下|情况下|影响下)|比[^，。]{0,12}?(?:时|底|末|同期|上年|去年)")
 MODIFIERS = ("各类", "各种", "各项", "系列", "多种", "一批", "多家")  # each two characters: see _unmodified
@@ -327,7 +332,7 @@ def _strip_verb_tail(phrase: str) -> str:
 
 def _noun_after(after: str) -> str:
     """The counted noun opening the clause after the number (`20家媒体网络平台` → 媒体网络平台), or ''."""
-    m = NOUN_AFTER_RE.match(after)
+    m = NOUN_AFTER_RE.match(after[1:] if after.startswith("的") else after)  # `为期五天的兰展`
     return _unmodified(m.group(0).replace("“", "").replace("”", "").replace('"', "")) if m else ""
 
 
@@ -351,7 +356,7 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     untailed = _strip_verb_tail(unprefixed)
     # Stripping the leading noise again is needed only when the tail went: it is idempotent (no lookbehind).
     cleaned = unprefixed if untailed is unprefixed else LEADING_NOISE_RE.sub("", untailed)
-    if not cleaned or cleaned == previous_subject or _points_forward(unprefixed):
+    if not cleaned or cleaned == previous_subject or _points_forward(unprefixed) or FINAL_VERB_RE.search(cleaned):
         noun_after = _noun_after(after)
         if len(noun_after) >= 2:
             return noun_after
@@ -494,11 +499,21 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
             clause_start = breaks[before_break - 1] + 1 if before_break else sent_start
             if clause_start < q_start - CLAUSE_WINDOW:
                 clause_start = q_start - CLAUSE_WINDOW
-            clause = text[clause_start:q_start]
+            clause_end = q_start
+            if clause_start == q_start and q_start > sent_start and text[q_start - 1] in "）)":
+                # `应偿还到期政府债务本息（含外债）19.51亿元`: the name is the clause before the aside
+                clause_end = max(text.rfind("（", sent_start, q_start), text.rfind("(", sent_start, q_start))
+                if clause_end > sent_start:
+                    before_open = bisect_left(breaks, clause_end)
+                    clause_start = max(breaks[before_open - 1] + 1 if before_open else sent_start,
+                                       clause_end - CLAUSE_WINDOW)
+                else:
+                    clause_end = q_start
+            clause = text[clause_start:clause_end]
             after_break = bisect_left(breaks, q_end, before_break)
             after_end = breaks[after_break] if after_break < len(breaks) else sent_end
             after = text[q_end:min(after_end, q_end + CLAUSE_WINDOW)]
-            prefix = text[previous_end:q_start] if previous_end > clause_start else clause  # not reaching into the last number
+            prefix = text[previous_end:clause_end] if previous_end > clause_start else clause  # not reaching into the last number
             is_rate = unit == "percent" or unit == "pp"
             # A cue a rate before this number took (`收入增长6.3%、支出超过7000亿元`) is not this number's.
             kind, sign = _kind(q, clause if previous_rate_end <= clause_start or is_rate

@@ -198,6 +198,29 @@ def test_subjects_of_lists_pairings_and_numbers_before_their_noun(text: str, sub
     assert [m.subject for m in parse_text("一、工作成效\n" + text).mentions] == subjects
 
 
+@pytest.mark.parametrize(("text", "subjects"), [
+    # from … to …: the name is before 从/由, the second number shares it
+    ("高速公路里程从13.6万公里增加到17.7万公里。", ["高速公路里程", "高速公路里程"]),
+    ("关税总水平由9.8%降至7.4%，报销比例从50%提升至60%。", ["关税总水平", "关税总水平", "报销比例", "报销比例"]),
+    ("优良天数比例达86.5%、上升4个百分点，居全国第1位。", ["优良天数比例", "优良天数比例", "优良天数比例"]),
+    ("本外币贷款余额首次突破5万亿元，较上年可比增长6%。", ["本外币贷款余额", "本外币贷款余额"]),
+    # a verb ending the phrase names what is counted after the number
+    ("新设152个跨境电商综试区，布局建设76个国家区域医疗中心。", ["跨境电商综试区", "国家区域医疗中心"]),
+    ("举办了为期五天的兰展。", ["兰展"]),
+    # words that open the phrase without naming the metric
+    ("加上上年结转7010万元，主要是东楚集团5880万元。", ["上年结转", "东楚集团"]),
+    ("3. 教育支出30亿元，我市实现进出口总额1.4万亿元。", ["教育支出", "进出口总额"]),
+    ("2024-2025年共退出平台23家。", ["退出平台"]),
+    # a name before a bracketed aside
+    ("应偿还到期政府债务本息（含外债）19.51亿元，增长90.7%。", ["应偿还到期政府债务本息", "应偿还到期政府债务本息"]),
+    # a clause joined by 并 is no noun after the number; 居民 is a noun
+    ("进出口总额增长8.6%，突破40万亿元并连续多年居世界首位。", ["进出口总额", "进出口总额"]),
+    ("完成了55万平方米旧有平房征收，5000余户居民的住房条件得到改善。", ["旧有平房征收", "居民"]),
+])
+def test_subjects_around_verbs_brackets_and_from_to(text: str, subjects: list[str]) -> None:
+    assert [m.subject for m in parse_text("一、工作成效\n" + text).mentions] == subjects
+
+
 @pytest.mark.parametrize(("text", "relations"), [
     ("一般公共预算支出100亿元（含上级补助20亿元），其中教育支出50亿元、卫生支出30亿元、社保支出20亿元。",
      [("100亿元", ["50亿元", "30亿元", "20亿元"], "consistent")]),
