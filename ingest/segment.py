@@ -345,6 +345,8 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
         heading = _as_heading(body, s, e, style)
         if state.front and ((title_start is not None and s == title_start) or _is_front_line(body, heading)
                             or _repeats_title(body, title)):
+            if state.delivered_year is None and DATELINE_RE.match(body):
+                state.delivered_year = _heading_year(body)
             seg.sentences.extend(Sentence(a, b, text[a:b], "other", state.paragraph, "")
                                  for a, b in bounded_spans(text, s, e))
             continue
@@ -409,6 +411,7 @@ class _SectionState:
     closed: bool = False  # after the closing exhortation or the notes
     review_year: int | None = None  # the year a results heading names (`一、2014年工作回顾`)
     planned_year: int | None = None  # the year a plan heading names (`二、2015年工作总体部署`)
+    delivered_year: int | None = None  # the year of the dateline (`——2026年1月…在…会议上`): the year planned
     appendix: bool = False  # an appendix after the closing words begins on the next line
     style_rank: dict[str, int] = field(default_factory=dict)  # heading styles in order of first use = depth
     stack: list[Heading] = field(default_factory=list)  # the open headings, outermost first
@@ -484,6 +487,8 @@ def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None
         state.section = "result"
         return
     year = _heading_year(h.text)
+    if h.kind == "result" and _names_the_year_ahead(state, h.text, year):
+        h.kind = "plan"  # `三、2026年主要工作`, `今年主要工作`: the work of the year planned, not a review
     if h.kind == "result" and year is not None and state.review_year is None:
         state.review_year = year
     if h.kind == "plan" and year is not None:
@@ -503,6 +508,26 @@ def _enter_heading(state: _SectionState, h: Heading, seg: ReportSegment) -> None
 
 HEADING_YEAR_RE = re.compile(r"((?:19|20|１９|２０)[\d０-９]{2})\s*年")
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+# A heading that names the coming year by word (`今年主要工作`, `明年重点工作`), after its enumerator.
+YEAR_AHEAD_WORD_RE = re.compile(r"^(?:\S{0,4}?[、.．）)])?\s*(?:今年(?!以来|上半年|前)|明年|新的一年|来年)")
+# A part of the year so far (`2025年上半年工作`, `今年以来`): reviewed in a mid-year report, not planned.
+PART_OF_YEAR_RE = re.compile(r"上半年|前三季度|一季度|以来|1[-—~至]\d{1,2}月")
+
+
+def _names_the_year_ahead(state: _SectionState, text: str, year: int | None) -> bool:
+    """A results-worded heading about the year after the one reviewed, or about the year the report is delivered
+    in when no heading named the year reviewed (a speech in January reviews the year before)."""
+    if PART_OF_YEAR_RE.search(text[:24]):
+        return False
+    if YEAR_AHEAD_WORD_RE.match(text):
+        return True
+    if year is None:
+        return False
+    if state.review_year is not None:
+        return year > state.review_year
+    return state.delivered_year is not None and year >= state.delivered_year
 
 
 def _heading_year(text: str) -> int | None:

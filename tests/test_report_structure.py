@@ -3,6 +3,8 @@ section of each line. Each case is a general pattern of real reports, written sm
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.document import parse_text
 from ingest.segment import find_report_starts
 
@@ -288,3 +290,20 @@ def test_a_photo_caption_credited_without_she_is_no_body_text() -> None:
             "一、2025年工作回顾\n全省地区生产总值增长5.2%。\n")
     (_, meta), = parse_text(text).reports
     assert (meta.report_year, meta.plan_year) == (2025, 2026)
+
+
+@pytest.mark.parametrize("plan_heading", ["二、2026年主要工作", "二、今年主要工作"])
+def test_a_results_worded_heading_about_the_year_delivered_in_opens_the_plan(plan_heading: str) -> None:
+    text = ("2026年江北省政府工作报告\n——2026年1月20日在江北省第十四届人民代表大会第五次会议上\n各位代表：\n"
+            "一、过去一年工作回顾\n全省生产总值增长5.4%。\n" + plan_heading + "\n主要预期目标是：城镇新增就业86万人。\n")
+    sections = _sections(text)
+    assert sections["全省生产总值增长"] == "result"
+    assert sections["主要预期目标是："] == "plan"
+
+
+def test_a_mid_year_review_named_after_the_year_delivered_in_stays_a_result() -> None:
+    text = ("江北市科技局2025年上半年工作总结\n——2025年7月10日在全市科技工作会议上\n同志们：\n"
+            "一、2025年上半年主要工作\n引进人才120人。\n二、下半年工作打算\n再引进人才100人。\n")
+    sections = _sections(text)
+    assert sections["引进人才120人"] == "result"
+    assert sections["再引进人才100"] == "plan"
