@@ -62,7 +62,7 @@ APPENDIX_RE = re.compile(r"^附\s*件\s*\d?\s*$")
 APPENDIX_LINE_RE = re.compile(r"^附\s*(?:件|录|表)\s*\d*\s*(?:[：:]|$)")
 # A block of notes or definitions closes the body (`注：`, `附：名词解释`, `四、名词解释`).
 NOTES_BLOCK_RE = re.compile(
-    r"^(?:\S{1,3}[、.．]\s*|附[：:]?\s*)?(?:(?:注|注释|注解|附注)\s*[：:]?\s*$|名词解释)")
+    r"^(?:\S{1,3}[、.．]\s*|附[：:]?\s*)?(?:(?:注|注释|注解|附注)\s*[：:]?\s*$|(?:相关|有关|主要)?名词解释)")
 
 CN_ORD = "一二三四五六七八九十"
 # Enumerators that open a heading or a list item, by level style.
@@ -371,11 +371,26 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
 ADDRESS_RE = re.compile(r"^(?:各位代表|同志们|各位委员)[，,！!]")
 
 
+# An address on a line of its own (`主任、各位副主任、秘书长、各位委员：`): in the body, it opens the closing words.
+ADDRESS_LINE_RE = re.compile(r"^(?:主任、)?(?:各位副主任、)?(?:秘书长、)?(?:各位委员|各位代表|同志们)\s*[：:！!，,]?$")
+# How many paragraphs from the end a lone address may stand to open the closing words.
+CLOSING_PARAGRAPHS = 3
+
+
 def _close_on_address(seg: ReportSegment) -> None:
     """The last paragraph of the body, when it addresses the delegates and ends on an exclamation (`各位代表，
-    2020年财政改革发展任务艰巨…做出新贡献！`), is the closing words even without 让我们."""
+    2020年财政改革发展任务艰巨…做出新贡献！`), is the closing words even without 让我们; so is what follows a
+    lone address line among the last paragraphs (a standing committee's `主任、…各位委员：`)."""
     body = [s for s in seg.sentences if s.section != "other"]
     if not body:
+        return
+    last_paragraph = body[-1].paragraph
+    lone = next((s.paragraph for s in body if s.paragraph > last_paragraph - CLOSING_PARAGRAPHS
+                 and ADDRESS_LINE_RE.match(s.text.strip())), None)
+    if lone is not None:
+        for sent in seg.sentences:
+            if sent.paragraph >= lone:
+                sent.section = "other"
         return
     last = [s for s in seg.sentences if s.paragraph == body[-1].paragraph]
     if ADDRESS_RE.match(last[0].text) and last[-1].text.rstrip().endswith(("！", "!")):
@@ -559,6 +574,8 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
     if style is not None:  # a numbered paragraph counts in the numbering like a heading
         m = ORDINAL_WORD_RE.match(body)
         restarted = _track_numbering(state, style, m.group(1) if m and style != "dash" else "")
+    if not state.closed and state.paragraph > 3 and APPENDIX_LINE_RE.match(body):
+        state.closed = True  # `附件：1.…预算草案.pdf`: the list of attachments ends the body
     if state.closed:
         if APPENDIX_RE.match(body):
             state.closed, state.appendix, state.section = False, True, "other"

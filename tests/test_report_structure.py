@@ -307,3 +307,23 @@ def test_a_mid_year_review_named_after_the_year_delivered_in_stays_a_result() ->
     sections = _sections(text)
     assert sections["引进人才120人"] == "result"
     assert sections["再引进人才100"] == "plan"
+
+
+def test_closing_words_before_an_attachment_list_and_a_glossary_are_other() -> None:
+    text = ("关于江北市2022年预算执行情况和2023年预算草案的报告\n各位代表：\n一、2022年预算执行情况\n全市收入85.6亿元。\n"
+            "二、2023年预算草案\n全市收入预计增长5%。\n各位代表，2023年我们将锐意进取，为全市发展作出积极贡献！\n"
+            "附件： 1.江北市2022年一般公共预算执行情况和2023年一般公共预算草案.pdf\n2.江北市2022年地方政府债务情况表.pdf\n"
+            "相关名词解释\n1.再融资债券：用于偿还部分到期债券本金的债券，规模为100亿元。\n")
+    parsed = parse_text(text)
+    by_line = {s.text[:6]: s.section for seg, _ in parsed.reports for s in seg.sentences}
+    assert by_line["全市收入预计"] == "plan"
+    assert by_line["各位代表，2"] == by_line["附件： 1."] == by_line["相关名词解释"] == by_line["1.再融资债"] == "other"
+    assert not any(m.is_plan_target for m in parsed.mentions if m.number_text == "100亿元")
+
+
+def test_a_lone_standing_committee_address_opens_the_closing_words() -> None:
+    text = ("关于江北市2024年市级决算的报告\n主任、各位副主任、秘书长、各位委员：\n一、2024年决算情况\n全市收入85.6亿元。\n"
+            "加强暂付款管理，严控增量。\n主任、各位副主任、秘书长、各位委员：\n征途漫漫从头越，奋楫扬帆启新程。\n")
+    by_line = {s.text[:6]: s.section for seg, _ in parse_text(text).reports for s in seg.sentences}
+    assert by_line["加强暂付款管"] == "result"
+    assert by_line["征途漫漫从头"] == "other"
