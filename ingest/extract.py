@@ -64,7 +64,7 @@ NAME_AFTER_WORDS = ("规划", "计划", "行动", "纲要", "级", "全会", "�
 UNIT_BEFORE = {"人次": "person_time", "人数": "person"}
 # 一个、一批: the article "a", not a count.
 ARTICLE_WORDS = tuple("一" + w for w in (
-    "所 个 批 支 些 项 种 次 年 道 起 份 家 条 段 部 位 场 系列 点 线 片 体 流 套 方面 级 对 回 列 处").split())
+    "所 个 批 支 些 项 种 次 年 道 起 份 家 条 段 部 位 场 系列 点 线 片 体 流 套 方面 级 对 回 列 处 张 幅 件").split())
 LATIN_AROUND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+＋/")
 # 第3, [1], 〔2024〕, and the session after a congress's number (`十四届五次全委会`).
 NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔", "届"}
