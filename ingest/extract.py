@@ -69,6 +69,13 @@ LATIN_AROUND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+�
 # 第3, [1], 〔2024〕, and the session after a congress's number (`十四届五次全委会`).
 NOT_A_METRIC_BEFORE = LATIN_AROUND | {"第", "[", "〔", "届"}
 CN_FIXED_AFTER = frozenset("”\"」』")
+# The base a plan figure is compared with or raised from (`比上年执行数612959万元增长8%`, `由每人每月600元提高到`,
+# `从50%提高到`): last year's figure, not a target.
+BASELINE_BEFORE_RE = re.compile(
+    r"(?:(?:比|较)(?:上年|去年|上一年|\d{4}年)?的?(?:执行数|完成数|预算数|决算数|实际数|预计数)"
+    r"|(?:比|较)(?:上年|去年|上一年|\d{4}年)|(?:由|从)(?:\d{4}年的?)?(?:每人每月|每人每年|每人|每月|每年)?)$")
+# The unit an amount is counted per (`645元/月`, `924元/人月`, `3.5元/公斤`, `23微克/立方米`).
+PER_UNIT_RE = re.compile(r"/(?:人·?[月年天日]|[月年天日人户亩床次]|公斤|斤|吨|立方米|平方米|千瓦时|度|小时)(?![\u4e00-\u9fff]{0,1}[/\d])")
 # A target outside the plan part counts only where the sentence looks ahead (`明年力争…`): a target quoted in
 # the review (`预期目标是…，实际完成…`) is last year's, for plan attainment, not a plan target.
 FORWARD_RE = re.compile(r"明年|下一步|新的一年|今后|来年|下一年")
@@ -217,8 +224,12 @@ def _is_not_a_metric(q: Quantity, text: str, matching: str, sent: Sentence) -> b
     after = matching[q.char_end:q.char_end + 4]
     if before[-1:] in NOT_A_METRIC_BEFORE:
         return True  # an ordinal (第3), a document number (〔2024〕), a model or code (GB/T 2260, 5G)
-    if after and (after[0] in LATIN_AROUND or after[0].isdigit()):
-        return True
+    if after and (after[0] in LATIN_AROUND or after[0].isdigit()) and not (
+            q.unit != "count" and PER_UNIT_RE.match(matching, q.char_end)):
+        return True  # but an amount per unit (`645元/月`, `23微克/立方米`) is a quantity
+    if q.classifier == "岁" and (q.approx in ("at_least", "at_most") and "\u4e00" <= after[:1] <= "\u9fff" or
+                                not YEARS_AS_LEVEL_RE.search(matching, max(sent.start, q.char_start - 24), q.char_start)):
+        return True  # `60岁以上人口`: an age bracket names a group; `人均预期寿命78岁` is a level
     if (q.is_chinese or before.endswith("亿")) and _in_set_phrase(matching, max(0, q.char_start - 1), q.char_end):
         return True  # 八项规定, 两个大局, 千方百计, 亿万人民
     if q.unit == "year" and q.is_duration and not (
@@ -486,6 +497,11 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 q = _rank(start, text, matching)
                 if q is None:
                     continue
+            if matching.startswith("/", q.char_end) and q.unit != "count":
+                per = PER_UNIT_RE.match(matching, q.char_end)
+                if per is not None:  # the span takes in what the amount is per
+                    q = replace(q, char_end=per.end(), number_text=text[q.char_start:per.end()],
+                                classifier=per.group(0))
             q_start, q_end, unit = q.char_start, q.char_end, q.unit
             if unit == "count" and not q.classifier and matching[q_start - 2:q_start] in UNIT_BEFORE:
                 q = replace(q, unit=UNIT_BEFORE[matching[q_start - 2:q_start]])
@@ -531,7 +547,8 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
                 q = replace(q, value=-q.value, value_high=None if q.value_high is None else -q.value_high)
             out.append(Mention(  # positional: keywords cost more than the rest of the call here
                 *_quantity_values(q), report.seq, kind, subject, sent.section, context.period_before(q_start),
-                context.is_plan_target, sent.text, sent_start, sent.heading_path))
+                context.is_plan_target and not BASELINE_BEFORE_RE.search(clause[-16:]),
+                sent.text, sent_start, sent.heading_path))
     return out
 
 

@@ -96,6 +96,7 @@ UNITS: dict[str, UnitSpec] = {
     "吨": UnitSpec("kg", 1000.0),
     "千公顷": UnitSpec("m2", 10_000_000.0),
     "亩": UnitSpec("mu"),
+    "微克": UnitSpec("kg", 1e-9),
     "平方米": UnitSpec("m2"),
     "平米": UnitSpec("m2"),
     "平方公里": UnitSpec("m2", 1_000_000.0),
@@ -123,7 +124,7 @@ UNITS: dict[str, UnitSpec] = {
 CLASSIFIERS = (
     "场次 批次 余家 架次 户次 台套 "
     "家 个 场 次 期 份 项 篇 户 只 头 件 批 套 本 册 幅 支 单 讲 例 所 座 条 部 台 辆 艘 处 间 株 棵 "
-    "匹 枚 张 盘 片 栋 种 类 门 课 节 轮 组 队 团 站 乡 镇 县 宗 关 起 笔 颗 箱 袋 吨次 项次 人份 床 孔 列 回 对"
+    "匹 枚 张 盘 片 栋 种 类 门 课 节 轮 组 队 团 站 乡 镇 县 宗 关 起 笔 颗 箱 袋 吨次 项次 人份 床 孔 列 回 对 岁"
 ).split()
 
 # Qualifiers. The grammar reads: [prefix] number [多|余] [万|亿] [多|余] [unit] [suffix]

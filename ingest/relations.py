@@ -72,10 +72,22 @@ def is_amount(m: Mention) -> bool:
     return m.kind not in NOT_AMOUNT_KINDS and m.unit not in NOT_AMOUNT_UNITS
 
 
+# Measure words that count the same things in one list (`牛、羊、猪分别出栏14.42万头、25.68万只、2.72万头`;
+# `医院32家、卫生院82个、妇幼保健院13所`).
+CLASSIFIER_FAMILIES = ({"头", "只"}, {"家", "个", "所"})
+
+
+def _same_family(a: str, b: str) -> bool:
+    return any(a in family and b in family for family in CLASSIFIER_FAMILIES)
+
+
 def compatible(a: Mention, b: Mention, loose: bool = False) -> bool:
-    """Whether two mentions count the same kind of thing (CNY with CNY, 家 with 家, 人 with 人次)."""
+    """Whether two mentions count the same kind of thing (CNY with CNY, 家 with 家, 人 with 人次); an amount per
+    unit (`645元/月`) only with one per the same unit."""
+    if a.classifier.startswith("/") or b.classifier.startswith("/"):
+        return a.unit == b.unit and a.classifier == b.classifier
     if a.unit == b.unit and (a.unit != "count" or not a.classifier or not b.classifier
-                             or a.classifier == b.classifier or loose):
+                             or a.classifier == b.classifier or loose or _same_family(a.classifier, b.classifier)):
         return True
     if {a.unit, b.unit} <= {"person", "person_time"}:
         return True
@@ -205,9 +217,13 @@ def names_match(named: str, name: str) -> bool:
     return len(short) >= 4 and long_.endswith(short)
 
 
+# An amount word after the head noun: `零售额` heads like `零售总额`, `存款余额` like `存款`.
+AMOUNT_TAIL_RE = re.compile(r"(?<=..)(?:余额|额)$")
+
+
 def head(name: str) -> str:
-    """The head noun of a name, its last two characters: `收入`, `支出`, `限额`."""
-    return normalize_name(name)[-2:]
+    """The head noun of a name, its last two characters: `收入`, `支出`, `零售` (of `城镇消费品零售额`)."""
+    return AMOUNT_TAIL_RE.sub("", normalize_name(name))[-2:]
 
 
 # --- tolerance and status ------------------------------------------------------------------------------
@@ -461,12 +477,14 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
             if parts:
                 break
             continue
-        if same_head_as is not None and head(doc.name(i)) != same_head_as:
+        # The other side of a known split is a part whatever its head (`商品零售额…；餐饮收入额…`).
+        other_side = bool(parts) and _complementary([doc.name(parts[-1]), doc.name(i)])
+        if same_head_as is not None and head(doc.name(i)) != same_head_as and not other_side:
             if parts:
                 break
             continue
         if parts and ("；" in gap or ";" in gap) and (
-                not _parallel(doc, i, (parts[0],)) or SUB_BREAKDOWN_AFTER_RE.match(text, m.char_end)):
+                not (other_side or _parallel(doc, i, (parts[0],))) or SUB_BREAKDOWN_AFTER_RE.match(text, m.char_end)):
             break  # the next clause is about something else (`…693个；苏联设计的156个项目中…`), or is the next
             # total with its own breakdown (`…149932万元；市县政府债务限额1071957万元，其中：…`)
         if parts and SUMMED_TOTAL_RE.search(doc.clause_before(i)):
@@ -478,8 +496,8 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
 def _parallel(doc: Doc, i: int, others: tuple[int, ...]) -> bool:
     """Whether mention i names the same kind of thing as one of the others: the same last character of the
     name (`工商税`/`农业税`, `税收收入`/`非税收入`, `教育支出`/`国防费支出`)."""
-    last = normalize_name(doc.name(i))[-1:]
-    return bool(last) and any(normalize_name(doc.name(o))[-1:] == last for o in others)
+    last = AMOUNT_TAIL_RE.sub("", normalize_name(doc.name(i)))[-1:]
+    return bool(last) and any(AMOUNT_TAIL_RE.sub("", normalize_name(doc.name(o)))[-1:] == last for o in others)
 
 
 ADJUSTMENT_RE = re.compile(r"(?:调增|调减|净增|净减|增加|减少)(?:了|约)?$")
@@ -574,7 +592,7 @@ def _in_category(doc: Doc, total: int, parts: list[int]) -> list[int]:
 COMPLEMENTS = (("中央", "地方"), ("财产险", "人身险"), ("第一产业", "第二产业"), ("第二产业", "第三产业"), ("预期性", "约束性"), ("一般", "专项"), ("城镇", "农村"), ("城市", "农村"), ("男", "女"), ("本金", "利息"), ("本金", "付息"),
                ("还本", "付息"), ("公办", "民办"), ("境内", "境外"), ("国内", "国外"), ("线上", "线下"),
                ("直接", "间接"), ("本级", "下级"), ("市级", "县级"), ("本年开始", "继续"), ("新建", "续建"),
-               ("进口", "出口"), ("流入", "流出"), ("城镇", "乡村"))
+               ("进口", "出口"), ("流入", "流出"), ("城镇", "乡村"), ("商品零售", "餐饮收入"))
 REST_NAME_RE = re.compile(r"^(?:其他|其它|其余|剩余|另外)")
 COLLECTION_NAME_RE = re.compile(r"^(?:各项|各类|各种|多种|多项|全部|所有)")
 

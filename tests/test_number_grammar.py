@@ -84,6 +84,8 @@ def test_sentence_yields_mention(sentence: str, number_text: str, value: float, 
     ("开工纳雍至六盘水铁路。", "六盘"),
     ("支持西江千户苗寨创建5A级景区。", "千户"),
     ("守护好万家灯火。", "万家"),
+    ("我国60岁以上人口已达2.5亿。", "60岁以上"),
+    ("控制婴儿和5岁以下儿童死亡率。", "5岁以下"),
 ])
 def test_not_a_metric(text: str, not_metric: str) -> None:
     parsed = parse_text("一、工作成效\n" + text)
@@ -294,3 +296,9 @@ def test_quantities_and_mentions_are_not_changed_once_made(monkeypatch: pytest.M
 def test_places_moved_in_a_ranking_are_no_persons() -> None:
     found = [(m.number_text, m.unit) for m in parse_text("区域创新能力全国排名提升4位，位次前移了3位，引进院士2位。").mentions]
     assert found == [("2位", "person")]
+
+
+def test_an_age_and_amounts_per_unit_are_quantities() -> None:
+    got = [(m.number_text, m.unit, m.classifier) for m in parse_text(
+        "一、工作成效\n人均预期寿命提高到78岁，PM2.5平均浓度23微克/立方米，低保标准924元/人月。\n").mentions]
+    assert got == [("78岁", "count", "岁"), ("23微克/立方米", "kg", "/立方米"), ("924元/人月", "CNY", "/人月")]

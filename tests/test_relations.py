@@ -395,3 +395,29 @@ def test_a_bracket_of_amounts_right_after_an_amount_breaks_it_down(
 def test_a_bracket_with_a_rate_or_a_note_is_no_breakdown() -> None:
     assert relations("全年收入100亿元（增长5%，比上年增加4.8亿元）。") == []
     assert relations("全年支出100亿元（含上级补助20亿元、专项资金30亿元）。") == []
+
+
+@pytest.mark.parametrize(("text", "total", "expected"), [
+    # a communiqué's two splits of retail sales, with 总额 and 额 naming the same measure
+    ("全年社会消费品零售总额85.81亿元、增长6.9%。按经营地分，城镇消费品零售额69.17亿元、增长6.5%；乡村消费品零售额16.64亿元、"
+     "增长9%。", "85.81亿元", ("total_parts", "consistent", ["69.17亿元", "16.64亿元"])),
+    ("全年社会消费品零售总额85.81亿元。按消费类型分，商品零售额79.97亿元、增长7.1%；餐饮收入额5.84亿元、增长4.4%。",
+     "85.81亿元", ("total_parts", "consistent", ["79.97亿元", "5.84亿元"])),
+    ("年末存款余额457.49亿元，其中住户存款177.97亿元，较年初增加13.9亿元；非金融企业存款余额103.74亿元。",
+     "457.49亿元", ("subset", "consistent", ["177.97亿元", "103.74亿元"])),
+    # measure words that count the same things
+    ("牛羊猪出栏总头数42.82万头只，其中牛、羊、猪分别出栏14.42万头、25.68万只、2.72万头。", "42.82万头",
+     ("total_parts", "consistent", ["14.42万头", "25.68万只", "2.72万头"])),
+    ("年末医疗卫生机构772家，其中医院32家、卫生院82个、疾病预防控制中心13个。", "772家",
+     ("subset", "consistent", ["32家", "82个", "13个"])),
+])
+def test_parts_named_or_counted_a_little_differently_from_their_total(
+        text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
+    assert one(text, total)[:3] == expected
+
+
+def test_an_amount_per_unit_is_a_quantity_and_no_part_of_a_total() -> None:
+    text = "一、工作成效\n全年发放低保金2.4亿元，其中城市低保标准提高到645元/月，农村低保资金1.1亿元。\n"
+    parsed = parse_text(text)
+    assert [(m.number_text, m.unit, m.classifier) for m in parsed.mentions][1] == ("645元/月", "CNY", "/月")
+    assert not any("645元/月" in parts for _total, _rel, _status, parts, _cue in relations(text))

@@ -327,3 +327,12 @@ def test_a_lone_standing_committee_address_opens_the_closing_words() -> None:
     by_line = {s.text[:6]: s.section for seg, _ in parse_text(text).reports for s in seg.sentences}
     assert by_line["加强暂付款管"] == "result"
     assert by_line["征途漫漫从头"] == "other"
+
+
+def test_the_base_a_plan_figure_is_compared_with_or_raised_from_is_no_target() -> None:
+    text = ("关于江北市2022年预算执行情况和2023年预算草案的报告\n一、2022年预算执行情况\n收入50亿元。\n二、2023年预算草案\n"
+            "一般公共预算收入662000万元，比上年执行数612959万元增长8%。孤儿养育标准由每人每月600元提高到1000元。"
+            "报销比例从50%提高到60%。全年安排资金比上年增长5%。\n")
+    flags = {m.number_text: m.is_plan_target for m in parse_text(text).mentions if m.section == "plan"}
+    assert flags == {"662000万元": True, "612959万元": False, "8%": True, "600元": False, "1000元": True,
+                     "50%": False, "60%": True, "5%": True}
