@@ -226,6 +226,10 @@ def test_subjects_of_lists_pairings_and_numbers_before_their_noun(text: str, sub
     # a clause joined by 并 is no noun after the number; 居民 is a noun
     ("进出口总额增长8.6%，突破40万亿元并连续多年居世界首位。", ["进出口总额", "进出口总额"]),
     ("完成了55万平方米旧有平房征收，5000余户居民的住房条件得到改善。", ["旧有平房征收", "居民"]),
+    # a date or per-head base before the number, and 年均/每年, are no words of the name
+    ("常住人口城镇化率从2020年的53.2%提升至2025年的57.7%。", ["常住人口城镇化率", "常住人口城镇化率"]),
+    ("规上工业增加值年均增长7%，粮食综合生产能力每年提高1%。", ["规上工业增加值", "粮食综合生产能力"]),
+    ("城乡居民医保财政补助由每人每年380元提高到420元。", ["城乡居民医保财政补助", "城乡居民医保财政补助"]),
 ])
 def test_subjects_around_verbs_brackets_and_from_to(text: str, subjects: list[str]) -> None:
     assert [m.subject for m in parse_text("一、工作成效\n" + text).mentions] == subjects
