@@ -16,6 +16,7 @@ from ingest.numbers import (
     Quantity,
     parse_chinese_integer,
     parse_match,
+    parse_quantity,
     scan_numbers,
 )
 from ingest.patterns import not_after, one_of, repeated
@@ -439,6 +440,29 @@ def _bare(groups: tuple[str | None, ...], start: int, matching: str) -> bool:
     return not (start and matching[start - 1] == "第")
 
 
+# `下降0.1、0.3个百分点`, `分别增长3.2、2.7和2.4个百分点`: bare numbers listed before the one that carries their unit.
+LISTED_NUMBERS_RE = re.compile(r"(?:[、和](?:\d+(?:\.\d+)?))*[、和](?=\d)")
+ARABIC_RE = re.compile(r"\d+(?:\.\d+)?")
+# Units a listed number may share; never a year, month or day (`2023、2024年` are years).
+SHARED_UNITS = frozenset({"percent", "pp", "CNY", "USD", "person", "person_time", "kg", "mu", "m2", "km", "kw", "kwh", "m3"})
+
+
+def _listed_before_its_unit(start: int, end: int, matching: str, text: str, limit: int) -> Quantity | None:
+    """A bare Arabic number listed before numbers whose last one carries the unit: the quantity in that unit."""
+    if not ARABIC_RE.fullmatch(matching, start, end):
+        return None
+    chain = LISTED_NUMBERS_RE.match(matching, end, limit)
+    if chain is None:
+        return None
+    last = QUANTITY_SCAN_RE.match(matching, chain.end(), limit)
+    if last is None:
+        return None
+    shared = parse_quantity(matching[start:end] + matching[last.end("numeral"):last.end()])
+    if shared is None or shared.unit not in SHARED_UNITS:
+        return None
+    return replace(shared, char_start=start, char_end=end, number_text=text[start:end])
+
+
 CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAK)}]")
 
 
@@ -487,8 +511,11 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
         context: _SentenceContext | None = None
         for start, end, prefix, groups in scan_numbers(matching, sent_start, sent_end):
             if _bare(groups, start, matching):
-                continue
-            q = parse_match(start, end, prefix, groups, text)
+                q = _listed_before_its_unit(start, end, matching, text, sent_end)
+                if q is None:
+                    continue
+            else:
+                q = parse_match(start, end, prefix, groups, text)
             population = None
             if q is not None and q.unit == "count" and not q.classifier and (groups[_MULT] or q.approx != "exact"):
                 population = _population(q, text, sent, text[max(sent_start, q.char_start - 24):q.char_start])

@@ -57,7 +57,7 @@ DIFFERENCE_RE = re.compile(
     r"|(?:只差|相差|差距|缺口|少支|多支|少收|多收|超支|减收|增收|节约|节省)(?:了|约|近)?$"
     r"|^(?:同比|比上年|较上年)?(?:增加|减少|净增|净减|增长|下降|多|少)了?(?:约|近|将近)?$")
 BASE_BEFORE_RE = re.compile(r"(?:比|较)(?![重例较])[^，。；]{0,20}$")
-DIFFERENCE_AFTER = ("多", "少", "增", "减", "高", "低", "超", "差")
+DIFFERENCE_AFTER = ("多", "少", "增", "减", "高", "低", "超", "差", "下降", "提高", "上升", "降低", "回落")
 # Words in front of a number that are not part of its name (`共为`, `完成`, `收到`, `规定…为`).
 NAME_TAIL_RE = re.compile(
     r"(?:共|合计|总计|累计|共计|总共|完成|实现|达到|达|为|是|收到|共收到|规定|安排|拟安排|下达|发行|注入|"
@@ -423,8 +423,10 @@ def _shares_completeness(doc: Doc, total: int, parts: list[int]) -> str | None:
     return PARTIAL_SHARES if shares < 99.0 else None
 
 
-SUB_BREAKDOWN_RE = re.compile(r"其中|主要是|主要为|主要有|主要包括|包括|中有")
+SUB_BREAKDOWN_RE = re.compile(r"其中|主要是|主要为|主要有|主要包括|包括|中有|主要项目(?:有|为)")
 SUB_BREAKDOWN_AFTER_RE = re.compile(r"[，,]?\s*(?:其中|主要是|主要包括)")
+# 等 right after a part closes its list (`主要是A 2.7亿元、B 0.9亿元等，县区24.1亿元`).
+LIST_CLOSED_RE = re.compile(r"\s*等[，,；;。]")
 # Words that end a list of parts: an aside, or a clause adding to the whole the list breaks down (`加上…总计`).
 ASIDE_RE = re.compile(r"此外|另外|另有|同时|[，,；;]\s*加上")
 
@@ -461,6 +463,8 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
         if depth > 0:
             prev_end = m.char_end
             continue
+        if parts and LIST_CLOSED_RE.match(gap):
+            break  # `…0.9亿元等，县区24.1亿元`: 等 closed the list
         if parts and m.char_start >= skip_until:
             sub = SUB_BREAKDOWN_RE.search(gap)
             if sub is not None:
@@ -1211,6 +1215,42 @@ FINDERS = (_parts_then_total, _qizhong, _principally, _named_total, _topic_break
 WEAK_FINDERS = (_new_then_cumulative, _adjacent_subset)
 
 
+# How close a run of parts must come to the part it breaks down, as a share of that part; and how many
+# significant digits that part must be written with for the match to be no chance.
+NESTED_SUM_SHARE = 0.005
+NESTED_MIN_DIGITS = 3
+
+
+def _significant_digits(m: Mention) -> int:
+    digits = "".join(ch for ch in m.number_text if ch.isdigit()).lstrip("0")
+    return len(digits.rstrip("0")) if "." not in m.number_text else len(digits)
+
+
+def _nested_by_sum(mentions: list[Mention], f: _Found) -> list[_Found]:
+    """A list that overshoots its total because a run of its parts breaks down the part before them (`其中：新增债券
+    331446万元，市本级留用90000万元，转贷县241446万元`: 90000 + 241446 = 331446): the run is that part's
+    breakdown, the rest the total's. The run must add up to the part within rounding; otherwise the list as read."""
+    ms = [mentions[p] for p in f.parts]
+    if len(ms) < 3 or sum(s * m.value for s, m in zip(f.signs, ms, strict=True)) <= \
+            mentions[f.total].value + tolerance(mentions[f.total]) + sum(tolerance(m) for m in ms):
+        return [f]
+    for j in range(len(ms) - 2):
+        if _significant_digits(ms[j]) < NESTED_MIN_DIGITS:
+            continue  # 28 = 21 + 7 among small counts is chance, not a breakdown
+        run, slack = 0.0, tolerance(ms[j])
+        for k in range(j + 1, len(ms)):
+            run += f.signs[k] * ms[k].value
+            slack += tolerance(ms[k])
+            # within rounding, and close: many short parts rounded to one decimal may pass for any sum near them
+            if k - j >= 2 and abs(run - ms[j].value) <= min(slack, NESTED_SUM_SHARE * abs(ms[j].value)) \
+                    + 1e-9 * max(1.0, abs(ms[j].value)):
+                outer = list(range(j + 1)) + list(range(k + 1, len(ms)))
+                inner = list(range(j + 1, k + 1))
+                return [_Found(f.total, [f.parts[i] for i in outer], [f.signs[i] for i in outer], f.completeness, f.cue),
+                        _Found(f.parts[j], [f.parts[i] for i in inner], [f.signs[i] for i in inner], COMPLETE, f.cue)]
+    return [f]
+
+
 def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
     """The totals-with-parts and subsets of one report's mentions (indexes into `mentions`)."""
     doc = Doc(text, mentions)
@@ -1228,10 +1268,11 @@ def extract_relations(text: str, mentions: list[Mention]) -> list[Relation]:
             for p in key:
                 claimed_with.setdefault(p, []).append(key)
             totals.add(f.total)
-            total = mentions[f.total]
-            parts = [mentions[p] for p in f.parts]
-            judged = judge(total, parts, f.signs, f.completeness)
-            relations.append(Relation(total.report_seq, judged.relation, f.total, tuple(f.parts), judged.parts_sum,
-                                      judged.status, f.cue, judged.tolerance, judged.reading))
+            for found in _nested_by_sum(mentions, f):
+                total = mentions[found.total]
+                parts = [mentions[p] for p in found.parts]
+                judged = judge(total, parts, found.signs, found.completeness)
+                relations.append(Relation(total.report_seq, judged.relation, found.total, tuple(found.parts),
+                                          judged.parts_sum, judged.status, found.cue, judged.tolerance, judged.reading))
     relations.sort(key=lambda r: (mentions[r.total_index].char_start, r.part_indexes))
     return relations

@@ -306,3 +306,12 @@ def test_an_age_and_amounts_per_unit_are_quantities() -> None:
     got = [(m.number_text, m.unit, m.classifier) for m in parse_text(
         "一、工作成效\n人均预期寿命提高到78岁，PM2.5平均浓度23微克/立方米，低保标准924元/人月。\n").mentions]
     assert got == [("78岁", "count", "岁"), ("23微克/立方米", "kg", "/立方米"), ("924元/人月", "CNY", "/人月")]
+
+
+def test_bare_numbers_listed_before_the_one_with_their_unit_share_it() -> None:
+    got = [(m.number_text, m.unit, m.value) for m in parse_text(
+        "一、工作成效\n二产、三产比重分别下降0.1、0.3个百分点，三次产业分别拉动增长0.6、2.0和3.4个百分点。\n").mentions]
+    assert got == [("0.1", "pp", -0.1), ("0.3个百分点", "pp", -0.3),
+                   ("0.6", "pp", 0.6), ("2.0", "pp", 2.0), ("3.4个百分点", "pp", 3.4)]
+    # years listed before the last one with 年 stay years
+    assert parse_text("一、工作成效\n2023、2024年连续获评先进。\n").mentions == []

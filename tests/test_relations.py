@@ -421,3 +421,31 @@ def test_an_amount_per_unit_is_a_quantity_and_no_part_of_a_total() -> None:
     parsed = parse_text(text)
     assert [(m.number_text, m.unit, m.classifier) for m in parsed.mentions][1] == ("645元/月", "CNY", "/月")
     assert not any("645元/月" in parts for _total, _rel, _status, parts, _cue in relations(text))
+
+
+def test_a_run_of_parts_adding_up_to_the_part_before_them_breaks_that_part_down() -> None:
+    text = "2018年转贷我市地方政府债券461616万元，其中：新增债券331446万元，市本级留用90000万元，转贷县（市、区）241446万元。"
+    assert one(text, "461616万元")[:3] == ("subset", "consistent", ["331446万元"])
+    assert one(text, "331446万元")[:3] == ("total_parts", "consistent", ["90000万元", "241446万元"])
+    # short parts rounded to one decimal that merely come near a part are no breakdown of it
+    near = "收到转移支付36.4亿元，其中市本级12.3亿元，主要是A补助2.7亿元、B补助3.4亿元、C补助1.2亿元、D补助0.3亿元、E补助1.6亿元。"
+    assert "3.4亿元" not in [r[0] for r in relations(near)]
+
+
+def test_deng_closes_a_list_of_main_items() -> None:
+    text = "收到转移支付36.4亿元，其中市本级12.3亿元，主要是医疗保险补助2.7亿元、养老保险补助3.4亿元等，县区24.1亿元。"
+    assert one(text, "12.3亿元")[2] == ["2.7亿元", "3.4亿元"]
+
+
+@pytest.mark.parametrize(("text", "total", "expected"), [
+    # the base of a fall is no part (`比上年完成数358703万元下降`), nor a total
+    ("全市一般公共预算收入拟安排662000万元，比上年执行数612959万元增长8%（其中税收收入317900万元，比上年完成数254256万元增长25%；"
+     "非税收入344100万元，比上年完成数358703万元下降4.07%）。", "662000万元",
+     ("total_parts", "consistent", ["317900万元", "344100万元"])),
+    # a numbered list of a part's main projects is that part's breakdown
+    ("二是补助下级支出88104万元。其中固定支出1131万元，专项转移支付补助支出86973万元，主要项目有：①养老保险配套资金11109万元；"
+     "②老区发展专项补助资金5400万元。", "88104万元", ("total_parts", "consistent", ["1131万元", "86973万元"])),
+])
+def test_a_base_that_fell_and_a_part_with_its_main_projects(
+        text: str, total: str, expected: tuple[str, str, list[str]]) -> None:
+    assert one(text, total)[:3] == expected
