@@ -75,6 +75,8 @@ CN_FIXED_AFTER = frozenset("”\"」』")
 BASELINE_BEFORE_RE = re.compile(
     r"(?:(?:比|较)(?:上年|去年|上一年|\d{4}年)?的?(?:执行数|完成数|预算数|决算数|实际数|预计数)"
     r"|(?:比|较)(?:上年|去年|上一年|\d{4}年)|(?:由|从)(?:\d{4}年的?)?(?:每人每月|每人每年|每人|每月|每年)?)$")
+# A sentence stating where things stand at a date (`截至2020年4月底，市本级支出25.63亿元`): no targets in it.
+SO_FAR_RE = re.compile(r"截至\s*(?:今年|本年|目前|[\d０-９]{4}\s*年)")
 # The unit an amount is counted per (`645元/月`, `924元/人月`, `3.5元/公斤`, `23微克/立方米`).
 PER_UNIT_RE = re.compile(r"/(?:人·?[月年天日]|[月年天日人户亩床次]|公斤|斤|吨|立方米|平方米|千瓦时|度|小时)(?![\u4e00-\u9fff]{0,1}[/\d])")
 # A target outside the plan part counts only where the sentence looks ahead (`明年力争…`): a target quoted in
@@ -492,7 +494,8 @@ class _SentenceContext:
         periods = _periods(text, sent)
         return cls([b.start() for b in CLAUSE_BREAK_RE.finditer(text, sent.start, sent.end)],
                    [m.end() for m in periods], [m.group(0) for m in periods],
-                   sent.section == "plan" or bool(PLAN_CUE_RE.search(sent.text) and FORWARD_RE.search(sent.text)),
+                   (sent.section == "plan" or bool(PLAN_CUE_RE.search(sent.text) and FORWARD_RE.search(sent.text)))
+                   and not SO_FAR_RE.match(sent.text),
                    "分别" in sent.text)
 
     def period_before(self, pos: int) -> str | None:

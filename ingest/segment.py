@@ -49,7 +49,8 @@ THANKS = one_of(one_of_then(("表示", "致以"), "(?:最|由衷|衷心|诚挚|�
                 "衷心(?:的)?感谢", "深刻体会到", "深切体会到")
 THANKS_RE = THANKS.compile()
 PROBLEM_PARAGRAPH = one_of(
-    "清醒(?:地|的)?(?:看到|认识到)", "问题也不容忽视", "更要看到[^。]{0,20}(?:困难|问题|挑战)",
+    "清醒(?:地|的)?(?:看到|认识到)", "(?:问题|风险|挑战|困难)[^。]{0,6}?(?:也|依然|仍然)不容忽视",
+    "更要看到[^。]{0,20}(?:困难|问题|挑战)", "(?:看到|肯定)成绩的同时", "新挑战仍然不少",
     one_of_then(("困难", "问题"), "(?:和|与)(?:挑战|不足|风险)[^。]{0,6}(?:主要|突出|表现在)"))
 PROBLEM_PARAGRAPH_RE = PROBLEM_PARAGRAPH.compile()
 # The closing exhortation (`让我们…而努力奋斗！`) ends the work content; notes after the body are `other`.
@@ -622,7 +623,8 @@ def _enter_paragraph(state: _SectionState, body: str, seg: ReportSegment, style:
 # A paragraph in the plan part that opens on what the plan year has brought so far (`今年１——５月份`, `本年1至4月`,
 # `到５月份为止`): an outcome, not a target. Only its opening is read: a plan paragraph may cite such a figure later.
 PROGRESS_SO_FAR_RE = re.compile(
-    r"(?:今年|本年)\s*[1１一]\s*(?:—|－|-|~|～|至|到)+\s*[\d０-９一二三四五六七八九十]{1,2}\s*月|到[\d０-９]{1,2}月份?为止")
+    r"(?:今年|本年)\s*[1１一]\s*(?:—|－|-|~|～|至|到)+\s*[\d０-９一二三四五六七八九十]{1,2}\s*月|到[\d０-９]{1,2}月份?为止"
+    r"|^截至\s*(?:今年|本年|[\d０-９]{4}\s*年)\s*[\d０-９]{1,2}\s*月")
 PROGRESS_OPENING_CHARS = 40
 
 # A paragraph that opens on the reviewed year or the five years just past takes the review up again after

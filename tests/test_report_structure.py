@@ -336,3 +336,27 @@ def test_the_base_a_plan_figure_is_compared_with_or_raised_from_is_no_target() -
     flags = {m.number_text: m.is_plan_target for m in parse_text(text).mentions if m.section == "plan"}
     assert flags == {"662000万元": True, "612959万元": False, "8%": True, "600元": False, "1000元": True,
                      "50%": False, "60%": True, "5%": True}
+
+
+@pytest.mark.parametrize("problem", [
+    "在看到成绩的同时，我们也认识到老问题、新挑战仍然不少，主要是经济回升基础还不牢固。",
+    "在看到成绩的同时，也面临一些突出问题。一方面，财政收入挖潜增收难度加大。",
+    "今年以来财政运行总体平稳，但面临的风险和挑战依然不容忽视。",
+])
+def test_problem_paragraphs_in_other_words(problem: str) -> None:
+    text = ("关于江北市2024年财政决算的报告\n一、2024年决算情况\n全市收入85.6亿元。\n" + problem + "\n"
+            "二、下一步工作安排\n全年收入增长5%。\n")
+    by_line = {s.text[:6]: s.section for seg, _ in parse_text(text).reports for s in seg.sentences}
+    assert by_line[problem[:6]] == "problem"
+    assert by_line["全市收入85"] == "result"
+
+
+def test_figures_so_far_in_the_plan_part_are_no_targets() -> None:
+    text = ("关于江北市2019年预算执行情况和2020年预算草案的报告\n一、2019年预算执行情况\n收入50亿元。\n二、2020年预算草案\n"
+            "全年安排支出120亿元。根据预算法规定，预算草案批准前可以安排必须支付的支出。截至2020年4月底，市本级支出25.63亿元。\n"
+            "截至2020年4月底，已发行债券30亿元。\n")
+    parsed = parse_text(text)
+    flags = {m.number_text: (m.section, m.is_plan_target) for m in parsed.mentions}
+    assert flags["120亿元"] == ("plan", True)
+    assert flags["25.63亿元"] == ("plan", False)  # the line is the plan's: its figure so far is no target
+    assert flags["30亿元"] == ("result", False)  # a line opening on where things stand is an outcome
