@@ -31,17 +31,19 @@ CUMULATIVE_CUES = one_of("累计", "总量", "总数", "共计", "合计", "总�
 # `新增债券` is a kind of bond, `增加值` value added and `稳增长` a policy: names, not increments.
 INCREMENT_CUES = one_of(
     "新增(?!政府债券|债券|专项债券|一般债券)", "新建", "新引进", "新发展", "新培育", "新设立?", "新认定", "新注册",
-    "增加(?![到至值])", not_after("增长", "稳") + "(?![到至])", "增收", "增粮", "增(?=$)", "净增", "引进")
+    "增加(?![到至值])", not_after("增长", "稳") + "(?![到至])", "增收", "增粮", "增产", "增支", "多收", "多支", "调增",
+    "增(?=$)", "净增", "引进")
 KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("cumulative", CUMULATIVE_CUES.compile()),
     ("increment", INCREMENT_CUES.compile()),
 ]
 # A fall stated as an amount right after its verb (`较上年减少55102万元`, `分别净减少10.6万、3.8万`): a
 # negative increment. `减少到10类` is the level reached and stays a level.
-DECREASE_AMOUNT_RE = re.compile(r"(?:减少|下降|降低|压减|缩减|削减)了?[\d.,万亿千百多余约近、和及]*$")
+DECREASE_AMOUNT_RE = re.compile(
+    r"(?:减少|下降|降低|压减|缩减|削减|减产|减支|减收|少收|少支|调减|缩小)了?[\d.,万亿千百多余约近、和及]*$")
 # Growth cues anywhere in the clause before a percentage (`增长`, `涨幅控制在`); a fall is negative.
-GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加|上涨")
-GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅|压减|缩减|削减|压缩(?![到至])")
+GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加|上涨|调增|增产|增支")
+GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅|压减|缩减|削减|压缩(?![到至])|调减|缩小(?![到至])|减产|减支|减收")
 SHARE_CUES = one_of("占", "比重", "比例", "覆盖率", not_after("率", "完成", "增长"), "占比", "份额")
 SHARE_RE = SHARE_CUES.compile()
 # A rate a change starts from or reaches (`从2.1%提高到2.5%`, `由67.9%上升到87.9%`, `从9.8%降至7.4%`) is the
@@ -107,7 +109,7 @@ VERB_TAIL_WORDS = (
     "已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
     "提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
     "净增|增|增收|增粮|等|增加到|增长到|提高到|提升到|增至|提高至|降至|降到|下降到|减少到|减至|压缩到|压缩至|稳定在|保持在|"
-    "控制在|上升到|突破|提升至|上升至|下降至|首次超过|首次|可比|从|由|年均|年平均|每年"
+    "控制在|上升到|突破|提升至|上升至|下降至|首次超过|首次|可比|从|由|年均|年平均|每年|增支|减支|增产|减产|减收|多收|少收|调增|调减|缩小"
 ).split("|")
 VERB_TAIL = repeated(one_of(*VERB_TAIL_WORDS)) + "$"
 VERB_TAIL_RE = VERB_TAIL.compile()

@@ -315,3 +315,14 @@ def test_bare_numbers_listed_before_the_one_with_their_unit_share_it() -> None:
                    ("0.6", "pp", 0.6), ("2.0", "pp", 2.0), ("3.4个百分点", "pp", 3.4)]
     # years listed before the last one with 年 stay years
     assert parse_text("一、工作成效\n2023、2024年连续获评先进。\n").mentions == []
+
+
+def test_change_verbs_of_output_spending_and_revenue_are_signed_changes_of_the_subject_before() -> None:
+    got = [(m.number_text, m.kind, m.value, m.subject) for m in parse_text(
+        "一、工作成效\n玉米产量914.41万吨，增产24.12万吨；大豆产量79.22万吨，减产6.61万吨，秋粮产量比上年增产7.6%。"
+        "四城区完成6.2亿元，增支3.5亿元；税收减收2亿元，养老金调增19.6%。\n").mentions]
+    assert got == [("914.41万吨", "level", 9144100000.0, "玉米产量"), ("24.12万吨", "increment", 241200000.0, "玉米产量"),
+                   ("79.22万吨", "level", 792200000.0, "大豆产量"), ("6.61万吨", "increment", -66100000.0, "大豆产量"),
+                   ("7.6%", "growth_rate", 7.6, "秋粮产量"),
+                   ("6.2亿元", "level", 620000000.0, "四城区"), ("3.5亿元", "increment", 350000000.0, "四城区"),
+                   ("2亿元", "increment", -200000000.0, "税收"), ("19.6%", "growth_rate", 19.6, "养老金")]
