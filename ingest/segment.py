@@ -352,6 +352,11 @@ def segment_report(text: str, seq: int, start: int, end: int, title: str | None,
                                  for a, b in bounded_spans(text, s, e))
             continue
         state.front = False
+        if FILE_LINE_RE.search(body):
+            state.closed = True
+            seg.sentences.append(Sentence(s, e, body, "other", state.paragraph, ""))
+            state.paragraph += 1
+            continue
         if heading is not None:
             _enter_heading(state, heading, seg)
             seg.headings.append(heading)
@@ -374,8 +379,12 @@ ADDRESS_RE = re.compile(r"^(?:各位代表|同志们|各位委员)[，,！!]")
 
 # An address on a line of its own (`主任、各位副主任、秘书长、各位委员：`): in the body, it opens the closing words.
 ADDRESS_LINE_RE = re.compile(r"^(?:主任、)?(?:各位副主任、)?(?:秘书长、)?(?:各位委员|各位代表|同志们)\s*[：:！!，,]?$")
-# How many paragraphs from the end a lone address may stand to open the closing words.
+# How many paragraphs from the end a lone address may stand to open the closing words; how many sentences a
+# last paragraph opening on the address may hold to be the closing words without ending on `！`.
 CLOSING_PARAGRAPHS = 3
+CLOSING_SENTENCES = 4
+# A line naming an attached file (`2025年预算公开目录.doc`): the attachments after the body.
+FILE_LINE_RE = re.compile(r"\.(?:xlsx?|docx?|pdf|zip|rar|wps|et)\s*$", re.IGNORECASE)
 
 
 def _close_on_address(seg: ReportSegment) -> None:
@@ -394,7 +403,8 @@ def _close_on_address(seg: ReportSegment) -> None:
                 sent.section = "other"
         return
     last = [s for s in seg.sentences if s.paragraph == body[-1].paragraph]
-    if ADDRESS_RE.match(last[0].text) and last[-1].text.rstrip().endswith(("！", "!")):
+    if ADDRESS_RE.match(last[0].text) and (last[-1].text.rstrip().endswith(("！", "!"))
+                                           or len(last) <= CLOSING_SENTENCES):
         for sent in last:
             sent.section = "other"
 

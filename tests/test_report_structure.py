@@ -360,3 +360,15 @@ def test_figures_so_far_in_the_plan_part_are_no_targets() -> None:
     assert flags["120亿元"] == ("plan", True)
     assert flags["25.63亿元"] == ("plan", False)  # the line is the plan's: its figure so far is no target
     assert flags["30亿元"] == ("result", False)  # a line opening on where things stand is an outcome
+
+
+def test_closing_words_ending_on_a_full_stop_and_attached_file_names_are_other() -> None:
+    text = ("关于江北市2024年预算执行情况和2025年预算草案的报告\n各位代表：\n一、2024年预算执行情况\n全市收入85.6亿元。\n"
+            "二、2025年预算草案\n全市收入预计增长5%。\n各位代表，做好2025年财政工作任务艰巨、责任重大。我们将锐意进取，贡献财政力量。\n"
+            "2025年江北市政府预算公开表.xlsx\n2025年财政收支预算草案说明.doc\n")
+    parsed = parse_text(text)
+    (seg, _), = parsed.reports
+    by_line = {s.text[:6]: s.section for s in seg.sentences}
+    assert by_line["全市收入预计"] == "plan"
+    assert by_line["各位代表，做"] == by_line["我们将锐意进"] == by_line["2025年江"] == by_line["2025年财"] == "other"
+    assert all(h.kind != "plan" or "预算草案" in h.text and h.text.startswith("二") for h in seg.headings)
