@@ -14,10 +14,10 @@ from ingest.patterns import one_of, one_of_then
 # A report title: a short line naming a yearly report, not a numbered heading, not a sentence.
 TITLE_RE = re.compile(
     r"(工作总结|工作计划|工作报告|政府工作报告|工作要点|预算执行情况|预算草案的报告|决算.{0,6}报告|述职报告"
-    r"|统计公报|财政收支情况|经济运行情况|发展统计公报)"
+    r"|统计公报|财政收支情况|经济运行情况|发展统计公报|预算执行.{0,6}分析|运行(?:情况)?分析)"
 )
 # Titles of releases that report a year's figures and plan nothing (statistical communiqués, fiscal releases).
-STATISTICAL_TITLE_RE = re.compile(r"统计公报|收支情况$|运行情况(?:分析)?$|统计快报")
+STATISTICAL_TITLE_RE = re.compile(r"统计公报|收支情况$|运行(?:情况)?(?:分析)?$|统计快报|执行(?:情况)?(?:简要)?分析$")
 GREETING_RE = re.compile(r"^\s*各位(代表|理事|委员|领导|同志)[们]?[：:，,]")
 # A greeting that opens an address (a colon, not the `各位代表！` that punctuates a speech).
 OPENING_GREETING_RE = re.compile(r"^\s*(?:各位(?:代表|理事|委员|领导|同志)[们]?|同志们)[：:]")

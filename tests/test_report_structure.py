@@ -372,3 +372,11 @@ def test_closing_words_ending_on_a_full_stop_and_attached_file_names_are_other()
     assert by_line["全市收入预计"] == "plan"
     assert by_line["各位代表，做"] == by_line["我们将锐意进"] == by_line["2025年江"] == by_line["2025年财"] == "other"
     assert all(h.kind != "plan" or "预算草案" in h.text and h.text.startswith("二") for h in seg.headings)
+
+
+def test_a_monthly_budget_execution_analysis_is_titled_and_dated_by_its_title() -> None:
+    text = ("2025年1月财政预算执行简要分析\n\n2025-02-24\n\n来源：国库科\n\n"
+            "1月份，全市一般公共预算收入完成16.8亿元，同比增长5.1%。\n")
+    (seg, meta), = parse_text(text).reports
+    assert seg.title == "2025年1月财政预算执行简要分析"
+    assert (meta.report_year, meta.plan_year) == (2025, None)
