@@ -109,7 +109,7 @@ VERB_TAIL_WORDS = (
     "已经|已|均|都|共|累计|总量|总数|总计|合计|共计|计|达到|达|为|是|实现|完成|超过|超|约|近|将近|接近|有|在|增长|增加|"
     "提高|下降|减少|同比|比上年|比去年|较上年|初步审核通过|突破|逾|了|全年|分别|其中|约为|高达|仅|再|又|新增|新建|新引进|"
     "净增|增|增收|增粮|等|增加到|增长到|提高到|提升到|增至|提高至|降至|降到|下降到|减少到|减至|压缩到|压缩至|稳定在|保持在|"
-    "控制在|上升到|突破|提升至|上升至|下降至|首次超过|首次|可比|从|由|年均|年平均|每年|增支|减支|增产|减产|减收|多收|少收|调增|调减|缩小"
+    "控制在|上升到|突破|提升至|上升至|下降至|首次超过|首次|可比|从|由|年均|年平均|每年|增支|减支|增产|减产|减收|多收|少收|调增|调减|缩小|改善"
 ).split("|")
 VERB_TAIL = repeated(one_of(*VERB_TAIL_WORDS)) + "$"
 VERB_TAIL_RE = VERB_TAIL.compile()
@@ -122,6 +122,9 @@ LEADING_NOISE_RE = re.compile(
     r"|全[市区县省国]|每[月年周季]|[一二两三四五六七八九十\d]+年(?:来|以来)|(?:过去|这|近)?[一二两三四五六七八九十]{1,2}年(?:年均|平均)?"
     r"|积极|认真|先后|分别|持续)+"
 )
+# The base a change is measured from, inside the phrase before the number (`较“十三五”末`, `比2020年`, `较上年同期`).
+COMPARED_WITH_RE = re.compile(r"(?:比|较)(?:上年同期|上年|去年同期|去年|同期|[\dXx]{4}年(?:底|末)?|“[^”]{1,8}”(?:时期|期)?末)"
+                              r"(?:的?(?:决算数|预算数|执行数|完成数|实际数))?")
 # A date or a per-head base right before the number (`从2020年的`, `增长到2025年的`, `2024年底`, `由每人每年`).
 DATE_TAIL_RE = re.compile(r"(?:(?:[\dXx]{4}年(?:底|末|初)?|\d{1,2}月(?:底|末)?)的?|每[人生户亩](?:每[年月])?)$")
 # Verbs that name the thing counted after the number only when they end the phrase before it (`新设152个跨境电商
@@ -368,6 +371,8 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
         item = DATE_TAIL_RE.sub("", item)  # `生产总值从2020年的3.68万亿元`: the date is the figure's, not its name
     if "］" in item or "]" in item:
         item = NOTE_MARK_RE.sub("", item)  # `四大主导产业［2］占GDP比重`: a footnote's mark is no word of the name
+    if "较" in item or "比" in item:
+        item = COMPARED_WITH_RE.sub("", item)  # `PM2.5年均浓度较“十三五”末改善`: the base is no word of the name
     if "》" in item or "”" in item:
         item = TITLE_END_RE.sub("", item) or item
     if "下" in item or "比" in item:

@@ -230,6 +230,9 @@ def test_subjects_of_lists_pairings_and_numbers_before_their_noun(text: str, sub
     ("常住人口城镇化率从2020年的53.2%提升至2025年的57.7%。", ["常住人口城镇化率", "常住人口城镇化率"]),
     ("规上工业增加值年均增长7%，粮食综合生产能力每年提高1%。", ["规上工业增加值", "粮食综合生产能力"]),
     ("城乡居民医保财政补助由每人每年380元提高到420元。", ["城乡居民医保财政补助", "城乡居民医保财政补助"]),
+    # the base a change is measured from is no word of the name
+    ("实有企业较“十三五”期末增长36.2%，死亡人数比2020年下降58.3%。", ["实有企业", "死亡人数"]),
+    ("税收收入完成500亿元，比上年决算数增长8%。", ["税收收入", "税收收入"]),
 ])
 def test_subjects_around_verbs_brackets_and_from_to(text: str, subjects: list[str]) -> None:
     assert [m.subject for m in parse_text("一、工作成效\n" + text).mentions] == subjects
