@@ -40,7 +40,7 @@ KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
 # A fall stated as an amount right after its verb (`较上年减少55102万元`, `分别净减少10.6万、3.8万`): a
 # negative increment. `减少到10类` is the level reached and stays a level.
 DECREASE_AMOUNT_RE = re.compile(
-    r"(?:减少|下降|降低|压减|缩减|削减|减产|减支|减收|少收|少支|调减|缩小)了?[\d.,万亿千百多余约近、和及]*$")
+    r"(?:减少|下降|降低|压减|缩减|削减|减产|减支|减收|少收|少支|缩小)了?[\d.,万亿千百多余约近、和及]*$")
 # Growth cues anywhere in the clause before a percentage (`增长`, `涨幅控制在`); a fall is negative.
 GROWTH_UP_RE = re.compile(r"增长|增幅|涨幅|提高|上升|增速|提升|增加|上涨|调增|增产|增支")
 GROWTH_DOWN_RE = re.compile(r"下降|减少|降低|回落|下滑|减幅|降幅|压减|缩减|削减|压缩(?![到至])|调减|缩小(?![到至])|减产|减支|减收")

@@ -49,8 +49,8 @@ THANKS = one_of(one_of_then(("表示", "致以"), "(?:最|由衷|衷心|诚挚|�
                 "衷心(?:的)?感谢", "深刻体会到", "深切体会到")
 THANKS_RE = THANKS.compile()
 PROBLEM_PARAGRAPH = one_of(
-    "清醒(?:地|的)?(?:看到|认识到)", "(?:问题|风险|挑战|困难)[^。]{0,6}?(?:也|依然|仍然)不容忽视",
-    "更要看到[^。]{0,20}(?:困难|问题|挑战)", "(?:看到|肯定)成绩的同时", "新挑战仍然不少",
+    "清醒(?:地|的)?(?:看到|认识到)", one_of_then(("问题", "风险", "挑战", "困难"), "[^。]{0,6}?(?:也|依然|仍然)不容忽视"),
+    "更要看到[^。]{0,20}(?:困难|问题|挑战)", one_of_then(("看到", "肯定"), "成绩的同时"), "新挑战仍然不少",
     one_of_then(("困难", "问题"), "(?:和|与)(?:挑战|不足|风险)[^。]{0,6}(?:主要|突出|表现在)"))
 PROBLEM_PARAGRAPH_RE = PROBLEM_PARAGRAPH.compile()
 # The closing exhortation (`让我们…而努力奋斗！`) ends the work content; notes after the body are `other`.
