@@ -130,6 +130,7 @@ DATE_TAIL_RE = re.compile(r"(?:(?:[\dXx]{4}年(?:底|末|初)?|\d{1,2}月(?:底|
 # Verbs that name the thing counted after the number only when they end the phrase before it (`新设152个跨境电商
 # 综试区`, `为期五天的兰展`): inside a name they are part of it (`基础设施建设投资`).
 FINAL_VERB_RE = re.compile(r"(?:新设|建设|支持|启动|布局|确定|新开工|开工|改造|认定|为期)$")
+FINAL_VERB_LAST_CHARS = frozenset("设持动局定工造期")  # a cheap test before the pattern: this runs per mention
 # Verbs whose object is the thing counted: `开展免费义诊活动20场次` → 免费义诊活动, `举办20场展会` → 展会.
 ACTION_VERBS_RE = re.compile(
     r"开展|举办|组织|引进|引导|动员|安排|新发展|培育|建成|编印|发放|印发|收到|达成|提供|促成|诊治|召开|举行|设立|认定|评选|推荐|选派|"
@@ -381,7 +382,8 @@ def _subject(prefix: str, after: str, previous_subject: str) -> str:
     untailed = _strip_verb_tail(unprefixed)
     # Stripping the leading noise again is needed only when the tail went: it is idempotent (no lookbehind).
     cleaned = unprefixed if untailed is unprefixed else LEADING_NOISE_RE.sub("", untailed)
-    if not cleaned or cleaned == previous_subject or _points_forward(unprefixed) or FINAL_VERB_RE.search(cleaned):
+    if not cleaned or cleaned == previous_subject or _points_forward(unprefixed) or (
+            cleaned[-1:] in FINAL_VERB_LAST_CHARS and FINAL_VERB_RE.search(cleaned)):
         noun_after = _noun_after(after)
         if len(noun_after) >= 2:
             return noun_after
@@ -450,6 +452,7 @@ def _bare(groups: tuple[str | None, ...], start: int, matching: str) -> bool:
 
 
 # `下降0.1、0.3个百分点`, `分别增长3.2、2.7和2.4个百分点`: bare numbers listed before the one that carries their unit.
+LIST_JOINERS = ("、", "和")
 LISTED_NUMBERS_RE = re.compile(r"(?:[、和](?:\d+(?:\.\d+)?))*[、和](?=\d)")
 ARABIC_RE = re.compile(r"\d+(?:\.\d+)?")
 # Units a listed number may share; never a year, month or day (`2023、2024年` are years).
@@ -521,7 +524,8 @@ def extract_mentions(text: str, matching: str, report: ReportSegment) -> list[Me
         context: _SentenceContext | None = None
         for start, end, prefix, groups in scan_numbers(matching, sent_start, sent_end):
             if _bare(groups, start, matching):
-                q = _listed_before_its_unit(start, end, matching, text, sent_end)
+                q = _listed_before_its_unit(start, end, matching, text, sent_end) \
+                    if matching[end:end + 1] in LIST_JOINERS else None
                 if q is None:
                     continue
             else:

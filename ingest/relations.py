@@ -217,13 +217,16 @@ def names_match(named: str, name: str) -> bool:
     return len(short) >= 4 and long_.endswith(short)
 
 
-# An amount word after the head noun: `零售额` heads like `零售总额`, `存款余额` like `存款`.
-AMOUNT_TAIL_RE = re.compile(r"(?<=..)(?:余额|额)$")
+def _without_amount_tail(name: str) -> str:
+    """`零售额` → `零售` (it heads like `零售总额`), `存款余额` → `存款`: an amount word after the head noun."""
+    if name.endswith("额") and len(name) > 2:
+        return name[:-2] if name.endswith("余额") and len(name) > 3 else name[:-1]
+    return name
 
 
 def head(name: str) -> str:
     """The head noun of a name, its last two characters: `收入`, `支出`, `零售` (of `城镇消费品零售额`)."""
-    return AMOUNT_TAIL_RE.sub("", normalize_name(name))[-2:]
+    return _without_amount_tail(normalize_name(name))[-2:]
 
 
 # --- tolerance and status ------------------------------------------------------------------------------
@@ -482,12 +485,15 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
                 break
             continue
         # The other side of a known split is a part whatever its head (`商品零售额…；餐饮收入额…`).
-        other_side = bool(parts) and _complementary([doc.name(parts[-1]), doc.name(i)])
-        if same_head_as is not None and head(doc.name(i)) != same_head_as and not other_side:
+        head_differs = same_head_as is not None and head(doc.name(i)) != same_head_as
+        after_semicolon = bool(parts) and ("；" in gap or ";" in gap)
+        other_side = bool(parts) and (head_differs or after_semicolon) and _complementary(
+            [doc.name(parts[-1]), doc.name(i)])
+        if head_differs and not other_side:
             if parts:
                 break
             continue
-        if parts and ("；" in gap or ";" in gap) and (
+        if after_semicolon and (
                 not (other_side or _parallel(doc, i, (parts[0],))) or SUB_BREAKDOWN_AFTER_RE.match(text, m.char_end)):
             break  # the next clause is about something else (`…693个；苏联设计的156个项目中…`), or is the next
             # total with its own breakdown (`…149932万元；市县政府债务限额1071957万元，其中：…`)
@@ -500,8 +506,8 @@ def _collect_parts(doc: Doc, total: int, first: int, end: int, *, same_head_as: 
 def _parallel(doc: Doc, i: int, others: tuple[int, ...]) -> bool:
     """Whether mention i names the same kind of thing as one of the others: the same last character of the
     name (`工商税`/`农业税`, `税收收入`/`非税收入`, `教育支出`/`国防费支出`)."""
-    last = AMOUNT_TAIL_RE.sub("", normalize_name(doc.name(i)))[-1:]
-    return bool(last) and any(AMOUNT_TAIL_RE.sub("", normalize_name(doc.name(o)))[-1:] == last for o in others)
+    last = _without_amount_tail(normalize_name(doc.name(i)))[-1:]
+    return bool(last) and any(_without_amount_tail(normalize_name(doc.name(o)))[-1:] == last for o in others)
 
 
 ADJUSTMENT_RE = re.compile(r"(?:调增|调减|净增|净减|增加|减少)(?:了|约)?$")
@@ -1230,9 +1236,11 @@ def _nested_by_sum(mentions: list[Mention], f: _Found) -> list[_Found]:
     """A list that overshoots its total because a run of its parts breaks down the part before them (`其中：新增债券
     331446万元，市本级留用90000万元，转贷县241446万元`: 90000 + 241446 = 331446): the run is that part's
     breakdown, the rest the total's. The run must add up to the part within rounding; otherwise the list as read."""
+    if len(f.parts) < 3:
+        return [f]
     ms = [mentions[p] for p in f.parts]
-    if len(ms) < 3 or sum(s * m.value for s, m in zip(f.signs, ms, strict=True)) <= \
-            mentions[f.total].value + tolerance(mentions[f.total]) + sum(tolerance(m) for m in ms):
+    parts_sum, total = sum(s * m.value for s, m in zip(f.signs, ms, strict=True)), mentions[f.total]
+    if parts_sum <= total.value or parts_sum <= total.value + tolerance(total) + sum(tolerance(m) for m in ms):
         return [f]
     for j in range(len(ms) - 2):
         if _significant_digits(ms[j]) < NESTED_MIN_DIGITS:
