@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.document import parse_text
+from ingest.document import ParsedDocument, parse_text
 from ingest.segment import find_report_starts
 
 GWR = """下载
@@ -32,6 +32,11 @@ GWR = """下载
 2026年十件民生实事
 1.新建学校20所。
 """
+
+
+def _sentence_sections(parsed: ParsedDocument) -> dict[str, str]:
+    """The section of every sentence, mentions or not, by the sentence's first six characters."""
+    return {s.text[:6]: s.section for seg, _ in parsed.reports for s in seg.sentences}
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -315,7 +320,7 @@ def test_closing_words_before_an_attachment_list_and_a_glossary_are_other() -> N
             "附件： 1.江北市2022年一般公共预算执行情况和2023年一般公共预算草案.pdf\n2.江北市2022年地方政府债务情况表.pdf\n"
             "相关名词解释\n1.再融资债券：用于偿还部分到期债券本金的债券，规模为100亿元。\n")
     parsed = parse_text(text)
-    by_line = {s.text[:6]: s.section for seg, _ in parsed.reports for s in seg.sentences}
+    by_line = _sentence_sections(parsed)
     assert by_line["全市收入预计"] == "plan"
     assert by_line["各位代表，2"] == by_line["附件： 1."] == by_line["相关名词解释"] == by_line["1.再融资债"] == "other"
     assert not any(m.is_plan_target for m in parsed.mentions if m.number_text == "100亿元")
@@ -324,7 +329,7 @@ def test_closing_words_before_an_attachment_list_and_a_glossary_are_other() -> N
 def test_a_lone_standing_committee_address_opens_the_closing_words() -> None:
     text = ("关于江北市2024年市级决算的报告\n主任、各位副主任、秘书长、各位委员：\n一、2024年决算情况\n全市收入85.6亿元。\n"
             "加强暂付款管理，严控增量。\n主任、各位副主任、秘书长、各位委员：\n征途漫漫从头越，奋楫扬帆启新程。\n")
-    by_line = {s.text[:6]: s.section for seg, _ in parse_text(text).reports for s in seg.sentences}
+    by_line = _sentence_sections(parse_text(text))
     assert by_line["加强暂付款管"] == "result"
     assert by_line["征途漫漫从头"] == "other"
 
@@ -346,7 +351,7 @@ def test_the_base_a_plan_figure_is_compared_with_or_raised_from_is_no_target() -
 def test_problem_paragraphs_in_other_words(problem: str) -> None:
     text = ("关于江北市2024年财政决算的报告\n一、2024年决算情况\n全市收入85.6亿元。\n" + problem + "\n"
             "二、下一步工作安排\n全年收入增长5%。\n")
-    by_line = {s.text[:6]: s.section for seg, _ in parse_text(text).reports for s in seg.sentences}
+    by_line = _sentence_sections(parse_text(text))
     assert by_line[problem[:6]] == "problem"
     assert by_line["全市收入85"] == "result"
 
@@ -368,7 +373,7 @@ def test_closing_words_ending_on_a_full_stop_and_attached_file_names_are_other()
             "2025年江北市政府预算公开表.xlsx\n2025年财政收支预算草案说明.doc\n")
     parsed = parse_text(text)
     (seg, _), = parsed.reports
-    by_line = {s.text[:6]: s.section for s in seg.sentences}
+    by_line = _sentence_sections(parsed)
     assert by_line["全市收入预计"] == "plan"
     assert by_line["各位代表，做"] == by_line["我们将锐意进"] == by_line["2025年江"] == by_line["2025年财"] == "other"
     assert all(h.kind != "plan" or "预算草案" in h.text and h.text.startswith("二") for h in seg.headings)
